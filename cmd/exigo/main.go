@@ -1,0 +1,12 @@
+// Command exigo is a mail transfer agent that runs Exim configurations.
+package main
+
+import (
+	"os"
+
+	"exigo/internal/cli"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}

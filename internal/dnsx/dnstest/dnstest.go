@@ -1,0 +1,136 @@
+// Package dnstest serves DNS zones from text on loopback, for tests.
+// It is a real DNS server (UDP and TCP) so that exigo's resolver is
+// exercised over the wire exactly as in production.
+package dnstest
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+
+	"github.com/miekg/dns"
+)
+
+// Server answers authoritatively from the records it was given.
+// Names listed in ServFail answer SERVFAIL (to test DEFER handling).
+type Server struct {
+	Addr     string // "127.0.0.1:port"
+	mu       sync.RWMutex
+	records  map[string][]dns.RR // key: lower-case fqdn
+	ServFail map[string]bool
+	// AD, when set for a name, makes answers for it carry the AD bit.
+	AD  map[string]bool
+	udp *dns.Server
+	tcp *dns.Server
+}
+
+// Start parses zone (RFC 1035 master-file text, $ORIGIN allowed) and
+// serves it on 127.0.0.1 at a free port (or at addr when not empty).
+func Start(zone string, addr string) (*Server, error) {
+	s := &Server{records: map[string][]dns.RR{}, ServFail: map[string]bool{}, AD: map[string]bool{}}
+	if err := s.Add(zone); err != nil {
+		return nil, err
+	}
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s.Addr = pc.LocalAddr().String()
+	l, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		pc.Close()
+		return nil, err
+	}
+	h := dns.HandlerFunc(s.serve)
+	s.udp = &dns.Server{PacketConn: pc, Handler: h}
+	s.tcp = &dns.Server{Listener: l, Handler: h}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	s.udp.NotifyStartedFunc = wg.Done
+	s.tcp.NotifyStartedFunc = wg.Done
+	go s.udp.ActivateAndServe()
+	go s.tcp.ActivateAndServe()
+	wg.Wait()
+	return s, nil
+}
+
+// Add parses more zone text into the server.
+func (s *Server) Add(zone string) error {
+	zp := dns.NewZoneParser(strings.NewReader(zone), ".", "")
+	zp.SetDefaultTTL(3600)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		name := strings.ToLower(rr.Header().Name)
+		s.records[name] = append(s.records[name], rr)
+	}
+	if err := zp.Err(); err != nil {
+		return fmt.Errorf("dnstest: %w", err)
+	}
+	return nil
+}
+
+// Close stops the server.
+func (s *Server) Close() {
+	s.udp.Shutdown()
+	s.tcp.Shutdown()
+}
+
+func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
+	m := new(dns.Msg)
+	m.SetReply(req)
+	m.Authoritative = true
+	if len(req.Question) != 1 {
+		m.Rcode = dns.RcodeFormatError
+		w.WriteMsg(m)
+		return
+	}
+	q := req.Question[0]
+	name := strings.ToLower(q.Name)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.ServFail[name] {
+		m.Rcode = dns.RcodeServerFailure
+		w.WriteMsg(m)
+		return
+	}
+	m.AuthenticatedData = s.AD[name]
+	// Follow CNAMEs within our data, as a recursive resolver would.
+	for hops := 0; hops < 8; hops++ {
+		rrs, exists := s.records[name]
+		if !exists && !s.nameHasChildren(name) {
+			if len(m.Answer) == 0 {
+				m.Rcode = dns.RcodeNameError
+			}
+			break
+		}
+		var cname *dns.CNAME
+		for _, rr := range rrs {
+			if rr.Header().Rrtype == q.Qtype || q.Qtype == dns.TypeANY {
+				m.Answer = append(m.Answer, rr)
+			} else if c, ok := rr.(*dns.CNAME); ok {
+				cname = c
+			}
+		}
+		if cname == nil || q.Qtype == dns.TypeCNAME {
+			break
+		}
+		m.Answer = append(m.Answer, cname)
+		name = strings.ToLower(cname.Target)
+	}
+	w.WriteMsg(m)
+}
+
+// nameHasChildren tells an empty non-terminal (NODATA) from NXDOMAIN.
+func (s *Server) nameHasChildren(name string) bool {
+	for k := range s.records {
+		if strings.HasSuffix(k, "."+name) {
+			return true
+		}
+	}
+	return false
+}
