@@ -43,3 +43,31 @@ broken.test. 300 IN A 127.0.0.9
 		t.Fatalf("SERVFAIL should be temporary, got %v", err)
 	}
 }
+
+func TestParseServer(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.0.0.1":      "127.0.0.1:53",
+		"127.0.0.1.5353": "127.0.0.1:5353",
+		"127.0.0.1:5353": "127.0.0.1:5353",
+		"::1":            "[::1]:53",
+		"::1.5353":       "[::1]:5353",
+		"[::1]:5353":     "[::1]:5353",
+	} {
+		got, err := dnsx.ParseServer(in)
+		if err != nil || got != want {
+			t.Errorf("ParseServer(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := dnsx.ParseServer("nonsense"); err == nil {
+		t.Error("ParseServer(nonsense) should fail")
+	}
+}
+
+func TestNoSystemResolver(t *testing.T) {
+	t.Setenv(dnsx.NoSystemResolverEnv, "1")
+	r := &dnsx.Resolver{}
+	_, err := r.Lookup(context.Background(), "example.test", dns.TypeA)
+	if !errors.Is(err, dnsx.ErrTemporary) {
+		t.Fatalf("want a temporary error without servers, got %v", err)
+	}
+}

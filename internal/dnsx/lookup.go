@@ -21,6 +21,9 @@ func (r *Resolver) servers() []string {
 
 // resolvConfServers reads /etc/resolv.conf; only used when no server is configured.
 func resolvConfServers() []string {
+	if os.Getenv(NoSystemResolverEnv) != "" {
+		return nil
+	}
 	f, err := os.Open("/etc/resolv.conf")
 	if err != nil {
 		return nil
