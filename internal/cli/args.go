@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Mode is what one run of exigo does (Exim's -b options).
+type Mode string
+
+const (
+	ModeNone    Mode = ""
+	ModeExpand  Mode = "be" // -be: expansion testing
+	ModePrint   Mode = "bP" // -bP: print configuration options
+	ModeVersion Mode = "bV" // -bV: version, features, configuration check
+	ModeHelp    Mode = "help"
+)
+
+// Options is the parsed command line.
+type Options struct {
+	Prog       string
+	Mode       Mode
+	ConfigFile string            // -C
+	Defines    map[string]string // -D NAME[=value], in order of appearance
+	DefineList []string          // names in order, for -bP macros
+	Debug      string            // -d[+selectors]; "" when not given
+	DebugOn    bool
+	Args       []string // what remains (strings for -be, options for -bP)
+}
+
+// usageError is Exim's wording for a bad option.
+type usageError struct{ opt string }
+
+func (e *usageError) Error() string {
+	return fmt.Sprintf("unknown, malformed, or incomplete option %s", e.opt)
+}
+
+// parseArgs reads Exim-style options. Like Exim, options come first and
+// the first non-option argument ends them; "--" also ends them.
+func parseArgs(args []string) (*Options, error) {
+	o := &Options{Defines: map[string]string{}}
+	if len(args) > 0 {
+		o.Prog = args[0]
+		args = args[1:]
+	}
+	for len(args) > 0 {
+		a := args[0]
+		if a == "--" {
+			args = args[1:]
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			break
+		}
+		args = args[1:]
+		var err error
+		args, err = o.parseOne(a, args)
+		if err != nil {
+			return nil, err
+		}
+	}
+	o.Args = args
+	return o, nil
+}
+
+// parseOne handles one option; it may consume the following argument.
+func (o *Options) parseOne(a string, rest []string) ([]string, error) {
+	switch {
+	case a == "--help":
+		o.Mode = ModeHelp
+	case a == "--version":
+		o.Mode = ModeVersion
+	case a == "-be" || a == "-bP" || a == "-bV":
+		o.Mode = Mode(a[1:])
+	case a == "-C":
+		if len(rest) == 0 {
+			return nil, &usageError{a}
+		}
+		o.ConfigFile, rest = rest[0], rest[1:]
+	case strings.HasPrefix(a, "-C"):
+		o.ConfigFile = a[2:]
+	case strings.HasPrefix(a, "-D"):
+		def := a[2:]
+		if def == "" {
+			if len(rest) == 0 {
+				return nil, &usageError{a}
+			}
+			def, rest = rest[0], rest[1:]
+		}
+		if err := o.addDefine(def); err != nil {
+			return nil, err
+		}
+	case strings.HasPrefix(a, "-d"):
+		o.DebugOn = true
+		o.Debug = a[2:]
+	default:
+		return nil, &usageError{a}
+	}
+	return rest, nil
+}
+
+// addDefine records -DNAME or -DNAME=value (Exim allows spaces around '=').
+func (o *Options) addDefine(def string) error {
+	name, value, _ := strings.Cut(def, "=")
+	name = strings.TrimSpace(name)
+	if name == "" || !(name[0] >= 'A' && name[0] <= 'Z' || name[0] == '_') {
+		return fmt.Errorf("macro name set by -D must start with an upper case letter")
+	}
+	for _, c := range name {
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return &usageError{"-D" + def}
+		}
+	}
+	if _, dup := o.Defines[name]; !dup {
+		o.DefineList = append(o.DefineList, name)
+	}
+	o.Defines[name] = strings.TrimSpace(value)
+	return nil
+}
