@@ -66,4 +66,16 @@ type Result struct {
 	Value string
 	Found bool
 	Key   string // the key that matched (after partial / default processing)
+	// Wild and Fixed are the two numeric variables a partial or default
+	// match sets up in lists ($1 and $2 for a domain list item): the part
+	// of the subject that matched the wildcard and the fixed rest. They are
+	// meaningful only when HasParts is set.
+	Wild, Fixed string
+	HasParts    bool
+	// ResetNumeric is set after a (n)wildlsearch match: Exim unsets the
+	// numeric variables ($0, $1, ...) then.
+	ResetNumeric bool
+	// DNSSEC is the value for $lookup_dnssec_authenticated after a dnsdb
+	// lookup: "yes", "no", or "" when DNSSEC was not requested.
+	DNSSEC string
 }

@@ -1,0 +1,190 @@
+package lookup
+
+import (
+	"strings"
+)
+
+// lsEntry is one keyed item of an lsearch-format file.
+type lsEntry struct {
+	key      string // de-quoted when it was quoted
+	afterKey string // the rest of the key's line, as it stands
+	cont     string // continuation lines, each introduced by one space
+}
+
+// data is what a lookup returns: the text after the key (and an optional
+// colon), then the continuation lines.
+func (e *lsEntry) data() string {
+	s := e.afterKey
+	i := skipSpace(s, 0)
+	if i < len(s) && s[i] == ':' {
+		i = skipSpace(s, i+1)
+	}
+	if e.cont == "" {
+		return s[i:]
+	}
+	return s[i:] + e.cont
+}
+
+// full is the ret=full result: the (de-quoted) key and the whole line.
+func (e *lsEntry) full() string { return e.key + e.afterKey + e.cont }
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	return i
+}
+
+// parseLsearch splits a file in Exim's lsearch format into its entries,
+// in file order. Lines starting with white space continue the previous
+// item's data; a blank or comment line ends it (Exim then ignores the
+// rest of that item's continuation lines).
+func parseLsearch(text string) []lsEntry {
+	lines := splitLines(text)
+	entries := make([]lsEntry, 0, len(lines))
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		if line == "" || line[0] == '#' || isSpace(line[0]) {
+			continue
+		}
+		key, rest := splitKey(line)
+		e := lsEntry{key: key, afterKey: rest}
+		e.cont = continuation(lines[i+1:])
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+// continuation joins the continuation lines that follow a key line.
+func continuation(lines []string) string {
+	var b strings.Builder
+	for _, l := range lines {
+		if l == "" || l[0] == '#' || !isSpace(l[0]) {
+			break
+		}
+		b.WriteByte(' ')
+		b.WriteString(l[skipSpace(l, 0):])
+	}
+	return b.String()
+}
+
+// splitLines cuts text into physical lines; lines that ended with a
+// newline lose their trailing white space (a last line without newline
+// keeps it, as with Exim's fgets loop).
+func splitLines(text string) []string {
+	lines := make([]string, 0, strings.Count(text, "\n")+1)
+	for len(text) > 0 {
+		nl := strings.IndexByte(text, '\n')
+		if nl < 0 {
+			lines = append(lines, text)
+			break
+		}
+		line := text[:nl]
+		end := len(line)
+		for end > 0 && isSpace(line[end-1]) {
+			end--
+		}
+		lines = append(lines, line[:end])
+		text = text[nl+1:]
+	}
+	return lines
+}
+
+// splitKey takes the key off a line: a quoted string with escapes, or the
+// text up to a colon or white space.
+func splitKey(line string) (key, rest string) {
+	if line[0] == '"' {
+		return dequoteKey(line)
+	}
+	i := 0
+	for i < len(line) && line[i] != ':' && !isSpace(line[i]) {
+		i++
+	}
+	return line[:i], line[i:]
+}
+
+// dequoteKey reads a quoted key ending at the closing quote or the end of
+// the line, interpreting backslash escapes.
+func dequoteKey(line string) (key, rest string) {
+	var b strings.Builder
+	i := 1
+	for i < len(line) && line[i] != '"' {
+		if line[i] == '\\' && i+1 < len(line) {
+			c, n := interpretEscape(line[i+1:])
+			b.WriteByte(c)
+			i += 1 + n
+			continue
+		}
+		b.WriteByte(line[i])
+		i++
+	}
+	if i < len(line) {
+		i++ // past the closing quote
+	}
+	return b.String(), line[i:]
+}
+
+// interpretEscape decodes the escape whose text (after the backslash) is
+// s, returning the byte and how many bytes of s it used: \b \f \n \r \t
+// \v, up to three octal digits, \x with up to two hex digits; any other
+// character stands for itself.
+func interpretEscape(s string) (byte, int) {
+	switch c := s[0]; c {
+	case 'b':
+		return '\b', 1
+	case 'f':
+		return '\f', 1
+	case 'n':
+		return '\n', 1
+	case 'r':
+		return '\r', 1
+	case 't':
+		return '\t', 1
+	case 'v':
+		return '\v', 1
+	case 'x':
+		v, n := 0, 1
+		for n < 3 && n < len(s) && hexVal(s[n]) >= 0 {
+			v = v*16 + hexVal(s[n])
+			n++
+		}
+		return byte(v), n
+	default:
+		if c < '0' || c > '7' {
+			return c, 1
+		}
+		v, n := 0, 0
+		for n < 3 && n < len(s) && s[n] >= '0' && s[n] <= '7' {
+			v = v*8 + int(s[n]-'0')
+			n++
+		}
+		return byte(v), n
+	}
+}
+
+func hexVal(c byte) int {
+	switch {
+	case isDigit(c):
+		return int(c - '0')
+	case (c|0x20) >= 'a' && (c|0x20) <= 'f':
+		return int(c|0x20) - 'a' + 10
+	}
+	return -1
+}
+
+// lowerASCII lower-cases A-Z only, as C's tolower does in the C locale,
+// without allocating when there is nothing to change.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
