@@ -93,7 +93,7 @@ func openDriver(d Driver, file string, opts []string) (Handle, error) {
 type nopHandle struct{}
 
 func (nopHandle) Find(string, []string) (string, bool, error) { return "", false, nil }
-func (nopHandle) Close() error                                  { return nil }
+func (nopHandle) Close() error                                { return nil }
 
 // touch moves a file entry to the front of the LRU list.
 func touch(e *openEntry) {

@@ -63,7 +63,7 @@ type finder struct {
 	entry  *openEntry
 	handle Handle // taken under the lock: the entry may be closed meanwhile
 	opts   []string
-	g     globalOpts
+	g      globalOpts
 }
 
 // search follows Exim's order: the key itself, the partial-matching keys,
