@@ -2,6 +2,7 @@ package lookup
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -103,5 +104,12 @@ func TestLsearchOpenErrors(t *testing.T) {
 		if err == nil || err.Error() != tc.want || IsDefer(err) {
 			t.Errorf("Find(%s) error %v, want %q (not a DEFER)", tc.file, err, tc.want)
 		}
+	}
+}
+
+func mustRun(t *testing.T, name string, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
 	}
 }
