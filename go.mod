@@ -5,6 +5,7 @@ go 1.26
 require github.com/miekg/dns v1.1.73
 
 require (
+	github.com/PowerDNS/lmdb-go v1.9.3
 	golang.org/x/net v0.57.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 )
