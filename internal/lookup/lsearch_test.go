@@ -33,7 +33,7 @@ x.dom.ex: exact domain
 *@dom.ex: per domain
 last no newline   `
 
-func writeFile(t *testing.T, name, text string) string {
+func writeFile(t testing.TB, name, text string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
