@@ -14,6 +14,13 @@ import (
 // that use it skip when Exim or unshare is not usable here.
 func eximBe(t *testing.T, exprs ...string) []string {
 	t.Helper()
+	return eximBeIn(t, `ip link set lo up; exim -C "$0" -be "$@"`, nil, exprs)
+}
+
+// eximBeIn runs script (with $0 = the configuration file and the
+// expressions as "$@") under "unshare" with the extra unshare flags.
+func eximBeIn(t *testing.T, script string, flags, exprs []string) []string {
+	t.Helper()
 	if _, err := exec.LookPath("exim"); err != nil {
 		t.Skip("exim not installed: no oracle")
 	}
@@ -23,7 +30,7 @@ func eximBe(t *testing.T, exprs ...string) []string {
 	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	args := append([]string{"-n", "sh", "-c", `ip link set lo up; exim -C "$0" -be "$@"`, conf}, exprs...)
+	args := append(append(append([]string{"-n"}, flags...), "sh", "-c", script, conf), exprs...)
 	out, err := exec.Command("unshare", args...).Output()
 	if err != nil && len(out) == 0 {
 		t.Skipf("cannot run exim in a network namespace: %v", err)
