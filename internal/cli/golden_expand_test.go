@@ -29,6 +29,7 @@ const testVarValue = "value of the test variable" // as scripts/record-goldens e
 type expandCase struct {
 	in      string
 	line    int
+	flags   string  // extra command-line options ("#flags:")
 	differs string  // why exigo deliberately differs ("" when it does not)
 	want    *string // exigo's own expected stdout when it differs
 }
@@ -36,6 +37,7 @@ type expandCase struct {
 // golden is one record of goldens.jsonl.
 type golden struct {
 	In     string `json:"in"`
+	Flags  string `json:"flags"`
 	Out    string `json:"out"`
 	OutB64 string `json:"out_b64"`
 	Err    string `json:"err"`
@@ -63,6 +65,8 @@ func readCases(path string) ([]expandCase, error) {
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		switch {
+		case strings.HasPrefix(line, "#flags:"):
+			pending.flags = strings.TrimSpace(strings.TrimPrefix(line, "#flags:"))
 		case strings.HasPrefix(line, "#differs:"):
 			pending.differs = strings.TrimSpace(strings.TrimPrefix(line, "#differs:"))
 		case strings.HasPrefix(line, "#exigo-want:"):
@@ -84,6 +88,9 @@ func readCases(path string) ([]expandCase, error) {
 	return cases, sc.Err()
 }
 
+// goldenKey identifies a case: the same string may run with other flags.
+func goldenKey(flags, in string) string { return flags + "\x00" + in }
+
 func readGoldens(path string) (map[string]golden, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -95,7 +102,7 @@ func readGoldens(path string) (map[string]golden, error) {
 		if err := json.Unmarshal(line, &g); err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", path, i+1, err)
 		}
-		out[g.In] = g
+		out[goldenKey(g.Flags, g.In)] = g
 	}
 	return out, nil
 }
@@ -112,13 +119,17 @@ func (e *goldenEnv) substitute(s string) string {
 	return strings.ReplaceAll(s, "ECHOPORT", e.echoPort)
 }
 
-var timestampRE = regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d `)
+var (
+	timestampRE = regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d `)
+	euidRE      = regexp.MustCompile(`\(euid=\d+ egid=\d+\)`) // depends on who runs the test
+)
 
 func (e *goldenEnv) normalize(s string) string {
 	s = strings.ReplaceAll(s, e.sockDir+"/", "SOCKDIR/")
 	s = strings.ReplaceAll(s, e.dataDir+"/", "DIR/")
 	s = strings.ReplaceAll(s, "127.0.0.1:"+e.echoPort, "127.0.0.1:ECHOPORT")
-	return strings.ReplaceAll(s, e.spool, "SPOOL")
+	s = strings.ReplaceAll(s, e.spool, "SPOOL")
+	return euidRE.ReplaceAllString(s, "(euid=N egid=N)")
 }
 
 func (e *goldenEnv) normalizeErr(s string) string {
@@ -221,7 +232,7 @@ func TestGoldenExpand(t *testing.T) {
 // whether the case passed.
 func checkGoldenCase(t *testing.T, env *goldenEnv, conf string, c expandCase, goldens map[string]golden) bool {
 	t.Helper()
-	g, ok := goldens[c.in]
+	g, ok := goldens[goldenKey(c.flags, c.in)]
 	if !ok {
 		t.Errorf("cases.txt:%d %q: no golden (run scripts/record-goldens)", c.line, c.in)
 		return false
@@ -235,7 +246,9 @@ func checkGoldenCase(t *testing.T, env *goldenEnv, conf string, c expandCase, go
 	if c.want != nil {
 		wantOut, wantErr = *c.want, ""
 	}
-	args := []string{"exigo", "-C", conf, "-DDIR=" + env.dataDir, "-DSPOOL=" + env.spool, "-be", env.substitute(c.in)}
+	args := []string{"exigo", "-C", conf, "-DDIR=" + env.dataDir, "-DSPOOL=" + env.spool}
+	args = append(args, strings.Fields(c.flags)...)
+	args = append(args, "-be", env.substitute(c.in))
 	r := runExigo(args, "", 20*time.Second)
 	switch {
 	case r.timedOut:
@@ -247,8 +260,8 @@ func checkGoldenCase(t *testing.T, env *goldenEnv, conf string, c expandCase, go
 	}
 	gotOut, gotErr := env.normalize(r.stdout), env.normalizeErr(r.stderr)
 	if gotOut != wantOut || gotErr != wantErr || r.rc != g.RC {
-		t.Errorf("cases.txt:%d %q\n want: %q (stderr %q, rc %d)\n  got: %q (stderr %q, rc %d)",
-			c.line, c.in, wantOut, wantErr, g.RC, gotOut, gotErr, r.rc)
+		t.Errorf("cases.txt:%d %s %q\n want: %q (stderr %q, rc %d)\n  got: %q (stderr %q, rc %d)",
+			c.line, c.flags, c.in, wantOut, wantErr, g.RC, gotOut, gotErr, r.rc)
 		return false
 	}
 	return true
@@ -258,7 +271,7 @@ func checkGoldenCase(t *testing.T, env *goldenEnv, conf string, c expandCase, go
 func TestReadCasesMarkers(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "cases.txt")
-	text := "# comment\n\n${lc:A}\n#differs: because\n#exigo-want: \"x\\n\"\n${uc:b}\n"
+	text := "# comment\n\n${lc:A}\n#flags: -f a@b\n#differs: because\n#exigo-want: \"x\\n\"\n${uc:b}\n"
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +280,8 @@ func TestReadCasesMarkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(cases) != 2 || cases[0].in != "${lc:A}" || cases[0].want != nil ||
-		cases[1].differs != "because" || cases[1].want == nil || *cases[1].want != "x\n" || cases[1].line != 6 {
+		cases[1].differs != "because" || cases[1].want == nil || *cases[1].want != "x\n" || cases[1].line != 7 ||
+		cases[0].flags != "" || cases[1].flags != "-f a@b" {
 		t.Fatalf("readCases = %+v", cases)
 	}
 	if err := os.WriteFile(path, []byte("#differs: lonely\n${lc:A}\n"), 0o644); err != nil {
