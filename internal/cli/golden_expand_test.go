@@ -167,6 +167,7 @@ func startGoldenEnv(t *testing.T) *goldenEnv {
 	go testenv.ServeEcho(unixL)
 	go testenv.ServeEcho(tcpL)
 	t.Setenv("EXIGO_DNS_SERVERS", srv.Addr)
+	t.Setenv("EXIGO_NO_SYSTEM_RESOLVER", "1") // never the machine's resolver
 	t.Setenv("EXIGO_TEST_VAR", testVarValue)
 	_, port, _ := net.SplitHostPort(tcpL.Addr().String())
 	return &goldenEnv{dataDir: dataDir, sockDir: sockDir, spool: t.TempDir(), echoPort: port}
