@@ -29,6 +29,7 @@ const testVarValue = "value of the test variable" // as scripts/record-goldens e
 type expandCase struct {
 	in      string
 	line    int
+	section string  // the last "# ===== name =====" heading before it
 	flags   string  // extra command-line options ("#flags:")
 	differs string  // why exigo deliberately differs ("" when it does not)
 	want    *string // exigo's own expected stdout when it differs
@@ -60,11 +61,14 @@ func readCases(path string) ([]expandCase, error) {
 	defer f.Close()
 	var cases []expandCase
 	var pending expandCase
+	section := ""
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		switch {
+		case strings.HasPrefix(line, "# ====="):
+			section = strings.Trim(line, "# =")
 		case strings.HasPrefix(line, "#flags:"):
 			pending.flags = strings.TrimSpace(strings.TrimPrefix(line, "#flags:"))
 		case strings.HasPrefix(line, "#differs:"):
@@ -80,7 +84,7 @@ func readCases(path string) ([]expandCase, error) {
 			if (pending.differs == "") != (pending.want == nil) {
 				return nil, fmt.Errorf("%s:%d: #differs and #exigo-want go together", path, n)
 			}
-			pending.in, pending.line = line, n
+			pending.in, pending.line, pending.section = line, n, section
 			cases = append(cases, pending)
 			pending = expandCase{}
 		}
@@ -221,10 +225,25 @@ func TestGoldenExpand(t *testing.T) {
 	}
 	conf := filepath.Join(env.dataDir, "exim.conf")
 	failed := 0
+	var sections []string
+	bySection := map[string]*tally{}
 	for _, c := range cases {
-		if !checkGoldenCase(t, env, conf, c, goldens) {
+		st := bySection[c.section]
+		if st == nil {
+			st = &tally{}
+			bySection[c.section] = st
+			sections = append(sections, c.section)
+		}
+		if checkGoldenCase(t, env, conf, c, goldens) {
+			st.pass++
+		} else {
+			st.fail++
 			failed++
 		}
+	}
+	for _, name := range sections {
+		st := bySection[name]
+		t.Logf("  %-55s %3d/%3d pass", name, st.pass, st.pass+st.fail)
 	}
 	t.Logf("golden expansions: %d of %d cases pass, %d fail", len(cases)-failed, len(cases), failed)
 }
@@ -261,8 +280,8 @@ func checkGoldenCase(t *testing.T, env *goldenEnv, conf string, c expandCase, go
 	}
 	gotOut, gotErr := env.normalize(r.stdout), env.normalizeErr(r.stderr)
 	if gotOut != wantOut || gotErr != wantErr || r.rc != g.RC {
-		t.Errorf("cases.txt:%d %s %q\n want: %q (stderr %q, rc %d)\n  got: %q (stderr %q, rc %d)",
-			c.line, c.flags, c.in, wantOut, wantErr, g.RC, gotOut, gotErr, r.rc)
+		t.Errorf("cases.txt:%d [%s] %s %q\n want: %q (stderr %q, rc %d)\n  got: %q (stderr %q, rc %d)",
+			c.line, c.section, c.flags, c.in, wantOut, wantErr, g.RC, gotOut, gotErr, r.rc)
 		return false
 	}
 	return true
