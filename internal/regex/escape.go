@@ -68,6 +68,8 @@ func (t *translator) charEscape(e byte, start int) (byte, bool, *CompileError) {
 		return c ^ 0x40, true, nil
 	case 'x':
 		return t.hexEscape(start)
+	case 'o':
+		return t.braceOctal()
 	}
 	if !isAlnum(e) {
 		return e, true, nil // an escaped punctuation or high byte is literal
@@ -186,9 +188,11 @@ func (t *translator) otherEscape(e byte, inClass bool, start int) *CompileError 
 		t.b.WriteString(t.p[start:t.i])
 	case e >= '1' && e <= '9':
 		return t.digitEscape(start)
-	case e == 'G', e == 'k', e == 'g', e == 'K', e == 'X', e == 'C':
-		// Back references and the like: only the backtracking engine.
-		t.tr.unsupported = t.tr.unsupported || t.d == goDialect || e == 'K' || e == 'X' || e == 'C' || e == 'g'
+	case e == 'k' || e == 'g':
+		t.namedReference(e, start)
+	case e == 'G', e == 'K', e == 'X', e == 'C':
+		// \G runs on the backtracking engine only; \K, \X and \C on neither.
+		t.tr.unsupported = t.tr.unsupported || t.d == goDialect || e != 'G'
 		t.b.WriteString(t.p[start:t.i])
 	default:
 		return t.fail("unrecognized character follows \\", t.i-1)
@@ -231,4 +235,54 @@ func (t *translator) digitEscape(start int) *CompileError {
 	}
 	t.b.WriteString(t.charText(t.octal(3)))
 	return nil
+}
+
+// braceOctal is \o{ddd}.
+func (t *translator) braceOctal() (byte, bool, *CompileError) {
+	end := strings.IndexByte(t.p[t.i:], '}')
+	if t.i >= len(t.p) || t.p[t.i] != '{' || end < 0 {
+		return 0, false, t.fail("missing opening brace after \\o", t.i)
+	}
+	v, err := strconv.ParseUint(t.p[t.i+1:t.i+end], 8, 32)
+	t.i += end + 1
+	if err != nil || v > 0xff {
+		return 0, false, t.fail(`character code point value in \x{} or \o{} is too large`, t.i-1)
+	}
+	return byte(v), true, nil
+}
+
+// namedReference is \k<name>, \k'name', \k{name} and \g forms: back
+// references, which only the backtracking engine has.
+func (t *translator) namedReference(e byte, start int) {
+	t.tr.unsupported = t.tr.unsupported || t.d == goDialect
+	open := byte(0)
+	if t.i < len(t.p) {
+		open = t.p[t.i]
+	}
+	closer := map[byte]byte{'<': '>', '\'': '\'', '{': '}'}[open]
+	if closer == 0 {
+		// \g1 or \g-1: a plain number
+		digits, end := digitsAt(t.p, t.i)
+		t.i = end
+		t.b.WriteString(`\` + digits)
+		if digits == "" {
+			t.tr.unsupported = true
+		}
+		return
+	}
+	end := strings.IndexByte(t.p[t.i+1:], closer)
+	if end < 0 {
+		t.tr.unsupported = true
+		return
+	}
+	name := t.p[t.i+1 : t.i+1+end]
+	t.i += end + 2
+	if _, err := strconv.Atoi(name); err == nil && e == 'g' {
+		t.b.WriteString(`\` + name)
+		return
+	}
+	if strings.HasPrefix(name, "-") || strings.HasPrefix(name, "+") {
+		t.tr.unsupported = true
+	}
+	t.b.WriteString(`\k<` + name + `>`)
 }

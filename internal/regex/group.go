@@ -77,20 +77,25 @@ func (t *translator) flags() *CompileError {
 		return t.fail("unrecognized character after (? or (?-", j)
 	}
 	letters := t.p[t.i+2 : j]
-	goOK := strings.Trim(letters, "imsU-") == ""
-	netOK := strings.Trim(letters, "imsxn-") == ""
+	// x is applied here, so the engines never see it.
+	kept := strings.ReplaceAll(letters, "x", "")
+	goOK := strings.Trim(kept, "imsU-") == ""
+	netOK := strings.Trim(kept, "imsn-") == ""
 	if (t.d == goDialect && !goOK) || (t.d == netDialect && !netOK) {
 		t.tr.unsupported = true
 	}
 	if t.p[j] == ':' {
 		t.openGroup()
 	}
-	t.b.WriteString(t.p[t.i : j+1])
-	if on, off, _ := strings.Cut(letters, "-"); strings.Contains(off, "m") {
-		t.multiline = false
-	} else if strings.Contains(on, "m") {
-		t.multiline = true
+	switch {
+	case strings.Trim(kept, "-") != "":
+		t.b.WriteString("(?" + strings.TrimSuffix(kept, "-") + string(t.p[j]))
+	case t.p[j] == ':':
+		t.b.WriteString("(?:")
 	}
+	on, off, _ := strings.Cut(letters, "-")
+	t.multiline = applyFlag(t.multiline, 'm', on, off)
+	t.extended = applyFlag(t.extended, 'x', on, off)
 	t.i = j + 1
 	t.canRepeat = false
 	return nil
@@ -113,4 +118,14 @@ func (t *translator) named(nameStart int, term byte, goOpen, netOpen string) *Co
 	t.i = nameStart + end + 1
 	t.canRepeat = false
 	return nil
+}
+
+func applyFlag(cur bool, flag byte, on, off string) bool {
+	switch {
+	case strings.IndexByte(off, flag) >= 0:
+		return false
+	case strings.IndexByte(on, flag) >= 0:
+		return true
+	}
+	return cur
 }

@@ -28,6 +28,12 @@ func TestAgainstExim(t *testing.T) {
 			}
 		}
 		pattern, subject, wantMatch, wantSg := v[0], v[1], v[2], v[3]
+		if knownDifferences[pattern] {
+			if _, err := Compile(pattern); err == nil {
+				t.Errorf("%q: listed as unsupported but compiles", pattern)
+			}
+			continue
+		}
 		gotMatch, gotSg := emulate(pattern, subject)
 		if gotMatch != wantMatch {
 			t.Errorf("match %q on %q:\n got %q\nwant %q", pattern, subject, gotMatch, wantMatch)
@@ -41,6 +47,10 @@ func TestAgainstExim(t *testing.T) {
 		t.Fatalf("only %d golden cases", n)
 	}
 }
+
+// knownDifferences are patterns Exim accepts and we refuse to compile:
+// \K (match start reset) has no equivalent in either engine.
+var knownDifferences = map[string]bool{`a\Kb`: true}
 
 // emulate computes what matchExpr and sgExpr give in Exim.
 func emulate(pattern, subject string) (string, string) {

@@ -51,7 +51,9 @@ type translator struct {
 	atomStart   int    // output offset where the last repeatable item began
 	groupStarts []int  // output offsets of the open groups
 	savedMulti  []bool // (?m) state to restore when each open group ends
+	savedExt    []bool // (?x) state likewise
 	multiline   bool   // (?m) is in force
+	extended    bool   // (?x) is in force: white space and # comments ignored
 	lastChar    int    // byte value of the last class item, or setEscape / -1
 }
 
@@ -75,6 +77,9 @@ func (t *translator) fail(msg string, offset int) *CompileError {
 
 func (t *translator) step() *CompileError {
 	c := t.p[t.i]
+	if t.extended && t.skipExtended(c) {
+		return nil
+	}
 	switch c {
 	case '\\':
 		return t.escape(false)
@@ -91,6 +96,8 @@ func (t *translator) step() *CompileError {
 		t.groupStarts = t.groupStarts[:len(t.groupStarts)-1]
 		t.multiline = t.savedMulti[len(t.savedMulti)-1]
 		t.savedMulti = t.savedMulti[:len(t.savedMulti)-1]
+		t.extended = t.savedExt[len(t.savedExt)-1]
+		t.savedExt = t.savedExt[:len(t.savedExt)-1]
 		t.emit(")", true)
 	case '|':
 		t.emit("|", false)
@@ -129,6 +136,7 @@ func (t *translator) emit(s string, repeatable bool) {
 func (t *translator) openGroup() {
 	t.groupStarts = append(t.groupStarts, t.b.Len())
 	t.savedMulti = append(t.savedMulti, t.multiline)
+	t.savedExt = append(t.savedExt, t.extended)
 	t.depth++
 }
 
@@ -281,4 +289,21 @@ func countGroups(p string) int {
 		}
 	}
 	return n
+}
+
+// skipExtended drops white space and "#" comments in (?x) mode.
+func (t *translator) skipExtended(c byte) bool {
+	switch {
+	case c == ' ' || (c >= '\t' && c <= '\r'):
+		t.i++
+		return true
+	case c == '#':
+		if nl := strings.IndexByte(t.p[t.i:], '\n'); nl >= 0 {
+			t.i += nl + 1
+		} else {
+			t.i = len(t.p)
+		}
+		return true
+	}
+	return false
 }
