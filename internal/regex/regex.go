@@ -81,9 +81,10 @@ func compile(pattern string) (*Regexp, error) {
 	if !goForm.unsupported {
 		re, err := regexp.Compile(goForm.out)
 		if err == nil {
-			r.re = re
-			r.reCtx = regexp.MustCompile(`(?s:.)(?:` + goForm.out + `)`)
-			r.nsub = re.NumSubexp()
+			ctx, cerr := regexp.Compile(`(?s:.)(?:` + goForm.out + `)`)
+			if cerr == nil {
+				r.re, r.reCtx, r.nsub = re, ctx, re.NumSubexp()
+			}
 		} else if cerr := pcreError(pattern, err); cerr != nil {
 			return nil, cerr
 		}
@@ -128,7 +129,14 @@ func (r *Regexp) String() string { return r.pattern }
 func (r *Regexp) NumSubexp() int { return r.nsub }
 
 // MatchString reports whether s contains a match.
-func (r *Regexp) MatchString(s string) bool { return r.FindStringSubmatchIndex(s) != nil }
+func (r *Regexp) MatchString(s string) bool {
+	sub := newSubject(s)
+	if r.re != nil && (r.back == nil || !sub.needsBacktracker(r)) {
+		sub.buildMapped()
+		return r.re.MatchString(sub.mapped)
+	}
+	return sub.search(r, 0) != nil
+}
 
 // FindStringSubmatch returns the match and its groups ($0, $1, ...), nil if
 // none. Groups that did not participate are "".
