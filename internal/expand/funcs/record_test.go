@@ -86,6 +86,9 @@ func readOpsIn(t *testing.T) []opCase {
 	var cases []opCase
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "#") {
+			continue
+		}
 		op, quoted, _ := strings.Cut(sc.Text(), "\t")
 		in, err := strconv.Unquote(quoted)
 		if err != nil {
