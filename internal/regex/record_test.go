@@ -90,6 +90,9 @@ func readMatchIn(t *testing.T) []matchCase {
 	var cases []matchCase
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "#") {
+			continue
+		}
 		p, s, _ := strings.Cut(sc.Text(), "\t")
 		pattern, err1 := strconv.Unquote(p)
 		subject, err2 := strconv.Unquote(s)
