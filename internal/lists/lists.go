@@ -30,6 +30,9 @@ type Env struct {
 	Resolver        *dnsx.Resolver
 	// Expand, when set, expands a named list's value when it is used.
 	Expand func(s string) (string, error)
+	// Log, when set, receives the lines Exim writes to its main log while
+	// matching (for example "...: accepted by +include_unknown").
+	Log func(line string)
 }
 
 // Result of a match. Data is what a lookup in the list returned (it becomes
@@ -38,10 +41,16 @@ type Result struct {
 	Matched bool
 	HasData bool
 	Data    string
+	// Vars are the numeric variables a domain or local part list match
+	// sets up: Vars[0] is $0 (the subject), then $1, $2 ... (what a
+	// wildcard, a partial lookup or a regular expression captured).
+	Vars []string
 }
 
 // HostID identifies the host being matched in a host list.
 type HostID struct {
 	Addr string // textual IP address
 	Name string // verified host name, "" if unknown
+	// Aliases are further verified names of the host.
+	Aliases []string
 }
