@@ -30,6 +30,10 @@ type Env struct {
 	Resolver        *dnsx.Resolver
 	// Expand, when set, expands a named list's value when it is used.
 	Expand func(s string) (string, error)
+	// ForcedFail, when set, tells a forced expansion failure (the list
+	// then does not match) from other expansion errors (it defers).
+	// Without it an error with a ForcedFail() bool method is recognized.
+	ForcedFail func(err error) bool
 	// Log, when set, receives the lines Exim writes to its main log while
 	// matching (for example "...: accepted by +include_unknown").
 	Log func(line string)
