@@ -57,6 +57,7 @@ func writeFixtures(t *testing.T) string {
 		"f1":       "lsearch;{D}/ls1\n",
 		"f2":       "iplsearch;{D}/ip1\n",
 		"f3":       "!1.2.3.4\n",
+		"lsstar":   "*: star\n*.b.c: wild\n",
 	}
 	for name, text := range files {
 		text = strings.ReplaceAll(text, "{D}", dir)
@@ -256,12 +257,7 @@ func eximBe(t *testing.T, exprs []string) []string {
 	if _, err := exec.LookPath("exim"); err != nil {
 		t.Skip("exim not installed: no oracle")
 	}
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "exim.conf")
-	text := fmt.Sprintf("primary_hostname = myhost.test.ex\nspool_directory = %s/spool\nlog_file_path = %s/%%slog\nexim_user = root\nexim_group = root\n%s", dir, dir, namedConf())
-	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	conf := eximConf(t)
 	args := append([]string{"-n", "sh", "-c", `ip link set lo up; exim -C "$0" -be "$@"`, conf}, exprs...)
 	out, err := exec.Command("unshare", args...).Output()
 	if err != nil && len(out) == 0 {
@@ -292,6 +288,18 @@ func TestFreshAgainstExim(t *testing.T) {
 			t.Errorf("%s\n  exim:  %q\n  exigo: %q", expr, theirs, ours)
 		}
 	}
+}
+
+// eximConf writes a minimal configuration with the test's named lists.
+func eximConf(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "exim.conf")
+	text := fmt.Sprintf("primary_hostname = myhost.test.ex\nspool_directory = %s/spool\nlog_file_path = %s/%%slog\nexim_user = root\nexim_group = root\n%s", dir, dir, namedConf())
+	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return conf
 }
 
 func TestAgainstExim(t *testing.T) {
