@@ -309,6 +309,9 @@ func TestAgainstExim(t *testing.T) {
 		exprs = append(exprs, c.beExpr(dir))
 	}
 	theirs := eximBe(t, exprs)
+	if *updateGolden {
+		writeGolden(t, dir, theirs)
+	}
 	for i, c := range oracleCases {
 		if ours := c.ours(dir); ours != theirs[i] {
 			t.Errorf("%s\n  exim:  %q\n  exigo: %q", exprs[i], theirs[i], ours)
