@@ -26,8 +26,12 @@ type prober interface {
 // casefuller is a prober that understands "+caseful".
 type casefuller interface{ caseful() }
 
-// maxNesting bounds named lists referring to each other.
-const maxNesting = 50
+// maxNesting bounds named lists referring to each other; maxNamedUses
+// bounds the work when they refer to each other many times.
+const (
+	maxNesting   = 50
+	maxNamedUses = 10000
+)
 
 // walker scans one list as Exim's match_check_list does.
 type walker struct {
@@ -36,6 +40,7 @@ type walker struct {
 	probe prober
 	res   *Result
 	depth int
+	uses  *int // named lists entered so far, shared with sub-walkers
 }
 
 // hostFlags are the "+include_unknown" family, in force until changed.
@@ -197,7 +202,10 @@ func (w *walker) named(item string) (outcome, error) {
 		w.log(fmt.Sprintf("unknown named %s list \"%s\"", kindWords[w.kind], item))
 		return deferred, &DeferError{Msg: nullMessage}
 	}
-	if w.depth >= maxNesting {
+	if w.uses == nil {
+		w.uses = new(int)
+	}
+	if *w.uses++; w.depth >= maxNesting || *w.uses > maxNamedUses {
 		return noMatch, &FatalError{Msg: fmt.Sprintf("named list \"%s\" nested too deeply", item)}
 	}
 	expanded, forced, err := w.expand(list)
