@@ -17,6 +17,11 @@ var fatalCases = []listCase{
 	{"match_address", "a@b", "*@{D}/nonexist"},
 	{"match_ip", "1.2.3.4", "net-foo;/x"},
 	{"match_local_part", "a", "x : ^a["},
+	{"match_domain", "a.b", "lsearch;rel"},
+	{"match_domain", "a.b", "a.b ; c"},
+	{"match_domain", "a.b", "<;a.b;;c"},
+	{"match_ip", "1.2.3.4", "partial-lsearch;{D}/ls3"},
+	{"match_ip", "1.2.3.4", "lsearch*;{D}/lsstar"},
 }
 
 var logStamp = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d `)

@@ -134,8 +134,10 @@ func (p *hostProbe) ipLookup(item string) (outcome, error, bool) {
 	if err != nil {
 		return noMatch, &FatalError{Msg: err.Error()}, true
 	}
+	if spec.Partial >= 0 || spec.Star || spec.StarAt { // a plain type only
+		return noMatch, &FatalError{Msg: fmt.Sprintf("unknown lookup type \"%s\"", typ)}, true
+	}
 	s := *spec
-	s.Partial, s.Star, s.StarAt = -1, false, false
 	arg := strings.TrimLeft(item[semi+1:], " \t\n\v\f\r")
 	var res lookup.Result
 	if s.Driver.Kind() == lookup.Query {

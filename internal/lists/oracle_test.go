@@ -58,6 +58,7 @@ func writeFixtures(t *testing.T) string {
 		"f2":       "iplsearch;{D}/ip1\n",
 		"f3":       "!1.2.3.4\n",
 		"lsstar":   "*: star\n*.b.c: wild\n",
+		"wild":     "^x[.](.*): rx $1\n*.y: star-y\n",
 	}
 	for name, text := range files {
 		text = strings.ReplaceAll(text, "{D}", dir)
@@ -216,6 +217,23 @@ var oracleCases = []listCase{
 	{"match_address", "AB@x", "^ab@"},
 	{"match_address", "AB@x", "+caseful : ^ab@"},
 	{"match_address", "AB@X", "+caseful : AB@x"},
+	{"match_address", "", "lsearch;{D}/ls2"},
+	{"match_address", "", "lsearch*;{D}/lsstar"},
+	{"match_address", "", "^$"},
+	{"match_address", "", "^x"},
+	{"match_address", "u@x", "lsearch*;{D}/lsstar"},
+	{"match_address", "u@x", "partial-lsearch;{D}/ls2"},
+	{"match_address", "u@a.b", "partial-lsearch,ret=key;{D}/ls1"},
+	{"match_local_part", "x", "lsearch*;{D}/lsstar"},
+	{"match_domain", "x.y", "wildlsearch;{D}/wild"},
+	{"match_domain", "x.y", "nwildlsearch;{D}/wild"},
+	{"match_ip", "1.2.3.4", "net-iplsearch;{D}/ip1"},
+	{"match_ip", "1.2.3.4", "net16-iplsearch;{D}/ip1"},
+	{"match_ip", "2001:db8::1", "net-iplsearch;{D}/ip1"},
+	{"match_ip", "2001:db8::1", "net32-lsearch;{D}/ls3"},
+	{"match_ip", "1.2.3.4", "dsearch;{D}"},
+	{"match_ip", "9.9.9.9", "net-lsearch,ret=key;{D}/ls3"},
+	{"match_ip", "9.9.9.9", "lsearch,ret=key;{D}/ls3"},
 }
 
 // beExpr is the -be expression for a case.
