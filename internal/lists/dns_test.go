@@ -7,6 +7,7 @@ import (
 
 	"exigo/internal/dnsx"
 	"exigo/internal/dnsx/dnstest"
+	"exigo/internal/lookup"
 )
 
 const testZone = `
@@ -157,5 +158,34 @@ func TestMXItems(t *testing.T) {
 	res, err := MatchAddress(env, "*@@mx_primary", "u@local.test", true)
 	if err != nil || !res.Matched || res.Data != "*@@mx_primary" {
 		t.Errorf("*@@mx_primary: %+v, %v", res, err)
+	}
+}
+
+func TestQueryLookups(t *testing.T) {
+	env := dnsEnv(t)
+	old := dnsx.Default()
+	dnsx.SetDefault(env.Resolver)
+	t.Cleanup(func() { dnsx.SetDefault(old) })
+	lookup.Tidy()
+
+	res, err := MatchDomain(env, "x.y : dnsdb;a=host.test", "anything")
+	if err != nil || !res.Matched || res.Data != "10.0.0.1" {
+		t.Errorf("dnsdb in a domain list: %+v, %v", res, err)
+	}
+	res, err = MatchDomain(env, "dnsdb;a=nowhere.test", "anything")
+	if err != nil || res.Matched {
+		t.Errorf("dnsdb not found: %+v, %v", res, err)
+	}
+	if _, err = MatchDomain(env, "dnsdb;a=broken.test", "anything"); !IsDefer(err) {
+		t.Errorf("dnsdb SERVFAIL: want a defer, got %v", err)
+	}
+	// A query-style lookup in a host list needs no host name.
+	res, err = MatchHost(env, "dnsdb;a=multi.test", HostID{Addr: "10.0.0.77"})
+	if err != nil || !res.Matched || res.Data == "" {
+		t.Errorf("dnsdb in a host list: %+v, %v", res, err)
+	}
+	res, err = MatchAddress(env, "dnsdb;a=host.test", "", true)
+	if err != nil || !res.Matched {
+		t.Errorf("dnsdb for the empty address: %+v, %v", res, err)
 	}
 }

@@ -30,6 +30,10 @@ type Env struct {
 	Resolver        *dnsx.Resolver
 	// Expand, when set, expands a named list's value when it is used.
 	Expand func(s string) (string, error)
+	// ExpandDomain, when set, is used instead of Expand for named domain
+	// lists: Exim sets $domain to the domain being matched while it
+	// expands a domain list, when $domain is not already set.
+	ExpandDomain func(s, domain string) (string, error)
 	// ForcedFail, when set, tells a forced expansion failure (the list
 	// then does not match) from other expansion errors (it defers).
 	// Without it an error with a ForcedFail() bool method is recognized.

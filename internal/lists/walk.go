@@ -234,10 +234,16 @@ func (w *walker) named(item string) (outcome, error) {
 
 // expand expands a named list's value when the Env can.
 func (w *walker) expand(list string) (value string, forced bool, err error) {
-	if w.env == nil || w.env.Expand == nil {
+	switch {
+	case w.env == nil:
+		return list, false, nil
+	case w.kind == Domain && w.env.ExpandDomain != nil:
+		value, err = w.env.ExpandDomain(list, w.probe.(*stringProbe).subject)
+	case w.env.Expand != nil:
+		value, err = w.env.Expand(list)
+	default:
 		return list, false, nil
 	}
-	value, err = w.env.Expand(list)
 	if err != nil && isForcedFail(w.env, err) {
 		return "", true, nil
 	}

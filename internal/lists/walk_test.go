@@ -79,3 +79,15 @@ func TestNilEnv(t *testing.T) {
 		t.Errorf("MatchIP bad address: %v", err)
 	}
 }
+
+func TestExpandDomain(t *testing.T) {
+	env := &Env{
+		Named: mapNamed{Domain: {"d": "$domain"}},
+		ExpandDomain: func(s, domain string) (string, error) {
+			return strings.ReplaceAll(s, "$domain", domain), nil
+		},
+	}
+	if res, err := MatchDomain(env, "+d", "Some.Where"); err != nil || !res.Matched {
+		t.Errorf("$domain in a named domain list: %+v, %v", res, err)
+	}
+}
