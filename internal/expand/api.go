@@ -6,6 +6,7 @@ package expand
 
 import (
 	"io"
+	"strings"
 
 	"exigo/internal/lists"
 )
@@ -31,4 +32,39 @@ type Context struct {
 	Debug   io.Writer // -d output; nil for none
 	// ACL variables ($acl_c*, $acl_m*) set while expanding, keyed by name.
 	ACL map[string]string
+}
+
+// Expand expands s as Exim's expand_string does.
+func (c *Context) Expand(s string) (string, error) {
+	v, _, err := c.ExpandTaint(s)
+	return v, err
+}
+
+// ExpandTaint expands s and reports whether the result is tainted (built
+// from untrusted data such as a message's envelope or headers).
+func (c *Context) ExpandTaint(s string) (value string, tainted bool, err error) {
+	if strings.IndexByte(s, '$') < 0 && strings.IndexByte(s, '\\') < 0 {
+		return s, false, nil // nothing to expand: Exim returns the string as it is
+	}
+	e := expander{c: c, dbg: newTracer(c.Debug)}
+	v, t, _, err := e.run(s, 0, honorDollar)
+	if err != nil {
+		return "", false, err
+	}
+	return v, t, nil
+}
+
+// Condition expands s (a router's "condition" option, for example) and
+// judges the result as Exim does: "", "0", "no" and "false" (any case)
+// are false, anything else is true. A failed expansion returns its error;
+// a forced failure counts as false with a nil error.
+func (c *Context) Condition(s string) (bool, error) {
+	v, err := c.Expand(s)
+	if err != nil {
+		if IsForcedFail(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	return v != "" && v != "0" && !strings.EqualFold(v, "no") && !strings.EqualFold(v, "false"), nil
 }

@@ -1,0 +1,165 @@
+package expand
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// openFailed is Exim's string_open_failed: EACCES also names the ids.
+func openFailed(name string, err error) error {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return failMsg(fmt.Sprintf("failed to open %s: %s", name, err.Error()))
+	}
+	msg := fmt.Sprintf("failed to open %s: %s", name, strerror(errno))
+	if errno == syscall.EACCES {
+		msg += fmt.Sprintf(" (euid=%d egid=%d)", os.Geteuid(), os.Getegid())
+	}
+	return failMsg(msg)
+}
+
+// strerror is C's strerror text: Go's errno texts with a capital letter.
+func strerror(errno syscall.Errno) string {
+	s := errno.Error()
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		s = string(s[0]-32) + s[1:]
+	}
+	return s
+}
+
+func itemReadfile(e *expander, s string, i int, fl flags, o *buf, name string) (int, error) {
+	args, j, err := e.readSubs(s, i, 2, 1, fl, true, name)
+	if err != nil || fl&skipping != 0 {
+		return j, err
+	}
+	file := args[0]
+	if file.t {
+		// Exim 4.96 refuses to open tainted names as if permission was denied.
+		return j, openFailed(file.s, syscall.EACCES)
+	}
+	data, err := os.ReadFile(file.s)
+	if err != nil && !errors.Is(err, syscall.EISDIR) {
+		return j, openFailed(file.s, err)
+	}
+	text := string(data)
+	if len(args) > 1 {
+		text = strings.ReplaceAll(text, "\n", args[1].s)
+	}
+	o.add(text, false)
+	return j, nil
+}
+
+func lookupEnv(key string) (string, bool) { return os.LookupEnv(key) }
+
+// runTimeout is how long ${run} waits for the command's output.
+var runTimeout = 60 * time.Second
+
+func itemRun(e *expander, s string, i int, fl flags, o *buf, name string) (int, error) {
+	i = skipSpace(s, i)
+	if i >= len(s) || s[i] != '{' {
+		return i + 1, e.curly("missing '{' for command arg of run")
+	}
+	var cb buf
+	j, err := e.runInto(s, i+1, braceEnds|honorDollar|fl&skipping, &cb)
+	if err != nil {
+		return j, err
+	}
+	if j >= len(s) || s[j] != '}' {
+		return j + 1, e.curly("missing '}' closing command arg of run")
+	}
+	i = j + 1
+	saved := e.save()
+	if fl&skipping != 0 {
+		e.runrc, e.runrcSet = 0, true
+		e.setValue("", false, false)
+	} else {
+		out, rc, err := runCommand(cb.String(), cb.taintAt)
+		if err != nil {
+			return i, err
+		}
+		e.runrc, e.runrcSet = rc, true
+		e.setValue(out, false, true)
+		saved = e.save()
+	}
+	return e.yesNo(s, i, fl, e.runrc == 0, saved, o, "run")
+}
+
+// runCommand runs the command line without a shell (split as Exim's
+// transport_set_up_command does) and returns its output and status.
+func runCommand(line string, taintAt int) (string, int, error) {
+	argv := splitCommand(line)
+	if len(argv) == 0 {
+		argv = []string{""}
+	}
+	if taintAt > 0 && taintAt-1 < programEnd(line) {
+		return "", 0, failMsg("couldn't create child process: Operation not permitted")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0])
+	cmd.Path, cmd.Args, cmd.Dir = argv[0], argv, "/"
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr, cmd.Stdin = &out, &out, nil
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return "", 0, failMsg("command timed out")
+	}
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0, nil
+	case errors.As(err, &exit):
+		if st, ok := exit.Sys().(syscall.WaitStatus); ok && st.Signaled() {
+			return "", 0, failMsg(fmt.Sprintf("command killed by signal %d", int(st.Signal())))
+		}
+		return out.String(), exit.ExitCode(), nil
+	}
+	return "", 127, nil // the exec failed: Exim's child exits with 127
+}
+
+// programEnd is the offset where the command line's first word ends.
+func programEnd(line string) int {
+	i := skipSpace(line, 0)
+	if i < len(line) && line[i] == '\'' {
+		if j := strings.IndexByte(line[i+1:], '\''); j >= 0 {
+			return i + j + 2
+		}
+		return len(line)
+	}
+	_, j := dequote(line, i)
+	return j
+}
+
+// splitCommand splits a command line at white space; '...' and "..."
+// quote (the latter with backslash escapes).
+func splitCommand(s string) []string {
+	var argv []string
+	i := skipSpace(s, 0)
+	for i < len(s) {
+		if s[i] == '\'' {
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				argv = append(argv, s[i+1:])
+				i = len(s)
+			} else {
+				argv = append(argv, s[i+1:i+1+j])
+				i += j + 2
+			}
+		} else {
+			a, j := dequote(s, i)
+			argv = append(argv, a)
+			i = j
+		}
+		i = skipSpace(s, i)
+	}
+	return argv
+}
+
