@@ -49,16 +49,13 @@ type expander struct {
 type buf struct {
 	b       []byte
 	tainted bool
-	// taintAt+1 is the offset of the first tainted byte (0: none), which
-	// ${run} needs to tell a tainted program name from tainted arguments.
-	taintAt int
 }
 
 func (o *buf) add(s string, tainted bool) {
-	if tainted && !o.tainted {
-		o.tainted, o.taintAt = true, len(o.b)+1
-	}
 	o.b = append(o.b, s...)
+	if tainted {
+		o.tainted = true
+	}
 }
 
 func (o *buf) String() string { return string(o.b) }

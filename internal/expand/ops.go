@@ -175,7 +175,14 @@ func opMask(_ *expander, _, argText string, sub arg) (string, bool, error) {
 }
 
 func opExpand(e *expander, _, _ string, sub arg) (string, bool, error) {
-	v, t, err := e.expandString(sub)
+	var v string
+	var t bool
+	err := error(nil)
+	if sub.t {
+		err = failMsg(fmt.Sprintf("attempt to expand tainted string '%s'", sub.s))
+	} else {
+		v, t, _, err = e.run(sub.s, 0, honorDollar)
+	}
 	if err != nil {
 		return "", false, failMsg(fmt.Sprintf("internal expansion of \"%s\" failed: %s", sub.s, err.Error()))
 	}

@@ -66,21 +66,26 @@ func itemRun(e *expander, s string, i int, fl flags, o *buf, name string) (int, 
 	if i >= len(s) || s[i] != '{' {
 		return i + 1, e.curly("missing '{' for command arg of run")
 	}
-	var cb buf
-	j, err := e.runInto(s, i+1, braceEnds|honorDollar|fl&skipping, &cb)
-	if err != nil {
-		return j, err
+	// Exim 4.96 splits the raw command first and expands each argument
+	// afterwards, so only the extent of the command is found here (a
+	// syntax error just ends it early).
+	_, _, t, _ := e.run(s, i+1, braceEnds|honorDollar|skipping)
+	raw := s[i+1 : t]
+	i = t
+	if i >= len(s) || s[i] != '}' {
+		return i + 1, e.curly("missing '}' closing command arg of run")
 	}
-	if j >= len(s) || s[j] != '}' {
-		return j + 1, e.curly("missing '}' closing command arg of run")
-	}
-	i = j + 1
+	i++
 	saved := e.save()
 	if fl&skipping != 0 {
 		e.runrc, e.runrcSet = 0, true
 		e.setValue("", false, false)
 	} else {
-		out, rc, err := runCommand(cb.String(), cb.taintAt)
+		argv, tainted0, err := e.commandArgs(raw)
+		if err != nil {
+			return i, err
+		}
+		out, rc, err := runCommand(argv, tainted0)
 		if err != nil {
 			return i, err
 		}
@@ -91,14 +96,31 @@ func itemRun(e *expander, s string, i int, fl flags, o *buf, name string) (int, 
 	return e.yesNo(s, i, fl, e.runrc == 0, saved, o, "run")
 }
 
+// commandArgs splits a raw ${run} command and expands each argument; it
+// also tells whether the program name is tainted.
+func (e *expander) commandArgs(raw string) ([]string, bool, error) {
+	argv := splitCommand(raw)
+	tainted0 := false
+	for k, a := range argv {
+		v, t, err := e.expandString(arg{a, false})
+		if err != nil {
+			return nil, false, failMsg(fmt.Sprintf("Expansion of \"%s\" from command \"%s\" in ${run} expansion failed: %s", a, raw, err.Error()))
+		}
+		argv[k] = v
+		if k == 0 {
+			tainted0 = t
+		}
+	}
+	return argv, tainted0, nil
+}
+
 // runCommand runs the command line without a shell (split as Exim's
 // transport_set_up_command does) and returns its output and status.
-func runCommand(line string, taintAt int) (string, int, error) {
-	argv := splitCommand(line)
+func runCommand(argv []string, tainted0 bool) (string, int, error) {
 	if len(argv) == 0 {
 		argv = []string{""}
 	}
-	if taintAt > 0 && taintAt-1 < programEnd(line) {
+	if tainted0 {
 		return "", 0, failMsg("couldn't create child process: Operation not permitted")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
@@ -123,19 +145,6 @@ func runCommand(line string, taintAt int) (string, int, error) {
 		return out.String(), exit.ExitCode(), nil
 	}
 	return "", 127, nil // the exec failed: Exim's child exits with 127
-}
-
-// programEnd is the offset where the command line's first word ends.
-func programEnd(line string) int {
-	i := skipSpace(line, 0)
-	if i < len(line) && line[i] == '\'' {
-		if j := strings.IndexByte(line[i+1:], '\''); j >= 0 {
-			return i + j + 2
-		}
-		return len(line)
-	}
-	_, j := dequote(line, i)
-	return j
 }
 
 // splitCommand splits a command line at white space; '...' and "..."
