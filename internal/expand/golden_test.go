@@ -177,9 +177,9 @@ func readGoldenCases(t *testing.T, path string) []goldenCase {
 // goldenSkip lists cases that depend on the process rather than the
 // engine (the configuration file's own location, for example).
 var goldenSkip = map[string]string{
-	"${env{PATH}{set}{unset}}":              "the process environment (keep_environment) is the caller's job",
-	`${if match{abc}{\Nb\Kc\N}{$0}{n}}`:    "package regex has no \\K yet",
-	"${lookup{root}lsearch{}}":               "package lookup words an empty file name differently",
+	"${env{PATH}{set}{unset}}":          "the process environment (keep_environment) is the caller's job",
+	`${if match{abc}{\Nb\Kc\N}{$0}{n}}`: "package regex has no \\K yet",
+	"${lookup{root}lsearch{}}":          "package lookup words an empty file name differently",
 }
 
 // pendingPackage reports cases that need a package still being written:

@@ -261,4 +261,6 @@ func isLatin1(cs string) bool {
 	return cs == "iso-8859-1" || cs == "latin1" || cs == "us-ascii" || cs == "iso8859-1"
 }
 
-func isUTF8Name(cs string) bool { return strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8") }
+func isUTF8Name(cs string) bool {
+	return strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8")
+}

@@ -171,4 +171,3 @@ func splitCommand(s string) []string {
 	}
 	return argv
 }
-
