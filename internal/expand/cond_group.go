@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"exigo/internal/lists"
@@ -127,9 +126,8 @@ func (e *expander) condBool(s string, i int, name string, eval bool) (bool, int,
 	switch {
 	case t == "":
 		v = false
-	case allDigits(strings.TrimPrefix(t, "-")) && (t[0] != '-' || len(t) > 1):
-		n, _ := strconv.Atoi(t)
-		v = n != 0 || (lax && len(t) > 1)
+	case allDigits(strings.TrimPrefix(t, "-")):
+		v = strings.Trim(t, "-0") != "" || (lax && len(t) > 1)
 	case strings.EqualFold(t, "true") || strings.EqualFold(t, "yes"):
 		v = true
 	case strings.EqualFold(t, "false") || strings.EqualFold(t, "no"):

@@ -1,6 +1,7 @@
 package expand
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -92,6 +93,10 @@ func (e *expander) run(s string, i int, fl flags) (string, bool, int, error) {
 	end, err := e.runInto(s, i, fl, &o)
 	if err != nil {
 		return "", false, end, err
+	}
+	// Exim's results are C strings: a NUL (from \0 or \x) ends them.
+	if k := bytes.IndexByte(o.b, 0); k >= 0 {
+		o.b = o.b[:k]
 	}
 	return o.String(), o.tainted, end, nil
 }

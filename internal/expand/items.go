@@ -183,7 +183,7 @@ func itemEnv(e *expander, s string, i int, fl flags, o *buf, name string) (int, 
 	saved := e.save()
 	i = skipSpace(s, i)
 	if i >= len(s) || s[i] != '{' {
-		return i, e.curly("")
+		return i, failMsg("")
 	}
 	key, _, j, err := e.run(s, i+1, braceEnds|honorDollar|fl&skipping)
 	if err != nil {

@@ -85,6 +85,7 @@ func (e *expander) iterate(s string, expr int, name, list string, lt bool, o *bu
 			r, _, err := e.cond(s, expr, true)
 			e.restoreValue(saved)
 			if err != nil {
+				finishList(o, start)
 				return failMsg(fmt.Sprintf("%s inside \"%s\" condition", err.Error(), name))
 			}
 			if r {
@@ -101,6 +102,9 @@ func (e *expander) iterate(s string, expr int, name, list string, lt bool, o *bu
 			}
 			appendListItem(o, start, v, it.Sep(), t)
 		}
+	}
+	if name != "reduce" {
+		finishList(o, start)
 	}
 	return nil
 }

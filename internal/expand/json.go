@@ -71,7 +71,10 @@ func dewrap(s, wrap string) (string, error) {
 
 func dewrapRest(s, wrap string) (string, string, error) {
 	p := skipSpace(s, 0)
-	if p < len(s) && s[p] == wrap[0] {
+	if p >= len(s) || s[p] != wrap[0] {
+		return "", "", failMsg(fmt.Sprintf("missing '%c'", wrap[0]))
+	}
+	{
 		start := p + 1
 		depth := 0
 		quotes := wrap[0] == wrap[1]

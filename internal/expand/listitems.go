@@ -260,19 +260,19 @@ func listElement(field int, list string) (string, bool) {
 // doubling the separator inside it and putting a space before an item
 // that is empty or starts with the separator, as Exim does.
 func appendListItem(o *buf, start int, item string, sep byte, tainted bool) {
-	if len(o.b) > start {
-		o.b = append(o.b, sep)
-		if item == "" || item[0] == sep {
-			o.b = append(o.b, ' ')
-		}
+	if len(o.b) > start && (item == "" || item[0] == sep) {
+		o.b = append(o.b, ' ')
 	}
-	for k := 0; k < len(item); k++ {
-		o.b = append(o.b, item[k])
-		if item[k] == sep {
-			o.b = append(o.b, sep)
-		}
-	}
+	appendDoubled(o, item, sep)
+	o.b = append(o.b, sep)
 	if tainted {
 		o.taint()
+	}
+}
+
+// finishList drops the separator after the last item of a built list.
+func finishList(o *buf, start int) {
+	if len(o.b) > start {
+		o.b = o.b[:len(o.b)-1]
 	}
 }

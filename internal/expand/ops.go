@@ -214,14 +214,20 @@ func substrArgs(base, name, a string) (int, int, error) {
 	} else if base[0] == 's' && strings.HasPrefix(a, "-") {
 		sign, a = -1, a[1:]
 	}
-	for k := 0; k < len(a); k++ {
+	// Exim's loop: an underscore switches to the second number and is
+	// skipped only when something follows it.
+	for k := 0; k < len(a); {
 		switch {
 		case k > 0 && a[k] == '_' && pn == &value1:
 			value2, pn = 0, &value2
+			if k+1 < len(a) {
+				k++
+			}
 		case !isDigit(a[k]):
 			return 0, 0, failMsg(fmt.Sprintf("non-digit after underscore in \"%s\"", name))
 		default:
 			*pn = *pn*10 + int32(a[k]-'0')
+			k++
 		}
 	}
 	return sign * int(value1), int(value2), nil

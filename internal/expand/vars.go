@@ -28,6 +28,9 @@ func (e *expander) lookupVar(name string, skip bool) (string, bool, bool) {
 			return v, t, true
 		}
 	}
+	if name == "reply_address" && e.c.Headers != nil {
+		return e.replyAddress(), true, true
+	}
 	if v, t, ok := e.derivedVar(name); ok {
 		return v, t, true
 	}
@@ -122,4 +125,14 @@ func isRegexVar(name string) bool {
 	}
 	n, err := strconv.Atoi(name[5:])
 	return err == nil && n >= 1 && n <= 9
+}
+
+// replyAddress is $reply_address: Reply-To, else From, raw, on one line.
+func (e *expander) replyAddress() string {
+	v := strings.TrimLeft(joinRaw(e.c.Headers.Header("reply-to")), " \t\r\n\v\f")
+	if v == "" {
+		v = strings.TrimLeft(joinRaw(e.c.Headers.Header("from")), " \t\r\n\v\f")
+	}
+	v = strings.ReplaceAll(v, "\n", " ")
+	return strings.TrimRightFunc(v, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })
 }
