@@ -130,7 +130,7 @@ func TestRegistries(t *testing.T) {
 		"$test_var ${test_var}":               "from registry from registry",
 		"$test_shadow":                        "vars win",
 		"${test_fail:x}":                      "Failed: no way",
-		"${if test_longer{a}{y}{n}}":          `Failed: missing { after "test_longer"`,
+		"${if test_longer{a}}":                `Failed: missing { after "test_longer"`,
 	}
 	for in, want := range tests {
 		if got := result(c, in); got != want {
