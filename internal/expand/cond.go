@@ -68,7 +68,7 @@ func (e *expander) condBody(s string, i int, name string, eval bool) (bool, int,
 		return false, i, failMsg(fmt.Sprintf("support for \"%s\" not compiled", name))
 	case "and", "or":
 		return e.condAndOr(s, i, name, eval)
-	case "forall", "forany":
+	case "forall", "forany", "forall_json", "forany_json", "forall_jsons", "forany_jsons":
 		return e.condForAll(s, i, name, eval)
 	case "bool", "bool_lax":
 		return e.condBool(s, i, name, eval)

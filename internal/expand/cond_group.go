@@ -83,13 +83,16 @@ func (e *expander) condForAll(s string, i int, name string, eval bool) (bool, in
 	if !eval {
 		return false, i, nil
 	}
-	isAny := name == "forany"
+	isAny := strings.HasPrefix(name, "forany")
 	savedItem, savedHas, savedTaint := e.item, e.hasItem, e.itemTaint
 	defer func() { e.item, e.hasItem, e.itemTaint = savedItem, savedHas, savedTaint }()
+	items, err := forItems(name, list)
+	if err != nil {
+		return false, i, err
+	}
 	// Exim starts from "not satisfied", so forall over an empty list is false.
 	result := false
-	it := newListIter(list)
-	for item, ok := it.Next(); ok; item, ok = it.Next() {
+	for _, item := range items {
 		e.item, e.hasItem, e.itemTaint = item, true, lt
 		r, j, err := e.cond(s, condStart, true)
 		if err != nil {
@@ -101,6 +104,31 @@ func (e *expander) condForAll(s string, i int, name string, eval bool) (bool, in
 		}
 	}
 	return result, i, nil
+}
+
+// forItems splits the list of a forall/forany condition: an Exim list,
+// or a JSON array (whose string elements jsons unquotes).
+func forItems(name, list string) ([]string, error) {
+	if !strings.HasSuffix(name, "json") && !strings.HasSuffix(name, "jsons") {
+		return lists.Split(list), nil
+	}
+	body, err := dewrap(list, "[]")
+	if err != nil {
+		return nil, err
+	}
+	var items []string
+	for {
+		item, ok := jsonNext(&body)
+		if !ok {
+			return items, nil
+		}
+		if strings.HasSuffix(name, "jsons") {
+			if item, err = dewrap(item, `""`); err != nil {
+				return nil, failMsg(err.Error() + " wrapping string result for extract jsons")
+			}
+		}
+		items = append(items, item)
+	}
 }
 
 // condBool handles bool{} and bool_lax{}.
@@ -135,9 +163,6 @@ func (e *expander) condBool(s string, i int, name string, eval bool) (bool, int,
 	case lax:
 		v = true
 	default:
-		if !eval {
-			return false, j, nil
-		}
 		return false, j, failMsg(fmt.Sprintf("unrecognised boolean value \"%s\"", t))
 	}
 	return v, j, nil

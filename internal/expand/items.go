@@ -247,8 +247,9 @@ func itemSubstr(e *expander, s string, i int, fl flags, o *buf, name string) (in
 	if name == "length" {
 		max = 2
 	}
+	// Exim 4.96 checks the numbers even when skipping.
 	args, j, err := e.readSubs(s, i, max, 2, fl, true, name)
-	if err != nil || fl&skipping != 0 {
+	if err != nil {
 		return j, err
 	}
 	var sub [3]*string
@@ -276,6 +277,9 @@ func itemSubstr(e *expander, s string, i int, fl flags, o *buf, name string) (in
 			return j, failMsg(fmt.Sprintf("\"%s\" is not a%s number (in \"%s\" expansion)", *sub[k], pos, name))
 		}
 		val[k] = n
+	}
+	if fl&skipping != 0 {
+		return j, nil
 	}
 	v, err := substrFamily(name, subject.s, val[0], val[1])
 	if err != nil {

@@ -278,8 +278,9 @@ func sortsBefore(op, l, r string) bool {
 func itemSg(e *expander, s string, i int, fl flags, o *buf, name string) (int, error) {
 	saved := e.save()
 	defer e.restoreNums(saved)
+	// Exim 4.96 does the work even when skipping, so errors show there too.
 	args, j, err := e.readSubs(s, i, 3, 3, fl, true, name)
-	if err != nil || fl&skipping != 0 {
+	if err != nil {
 		return j, err
 	}
 	re, err := regex.Compile(args[1].s)

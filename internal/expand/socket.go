@@ -137,13 +137,14 @@ func dialSocket(spec string, timeout time.Duration) (net.Conn, error) {
 	if k < 0 {
 		return nil, failMsg("")
 	}
-	host, port := strings.Trim(hostport[:k], "[]"), hostport[k+1:]
+	written, port := hostport[:k], hostport[k+1:]
+	host := strings.Trim(written, "[]")
 	if port == "" || !allDigits(port) {
 		return nil, failMsg("")
 	}
 	conn, err := net.DialTimeout("tcp", net.JoinHostPort(host, port), timeout)
 	if err != nil {
-		return nil, failMsg(fmt.Sprintf("failed to connect to any address for %s: %s", host, sysErr(err)))
+		return nil, failMsg(fmt.Sprintf("failed to connect to any address for %s: %s", written, sysErr(err)))
 	}
 	return conn, nil
 }

@@ -62,13 +62,27 @@ func lookupEnv(key string) (string, bool) { return os.LookupEnv(key) }
 var runTimeout = 60 * time.Second
 
 func itemRun(e *expander, s string, i int, fl flags, o *buf, name string) (int, error) {
+	preexpand := false
+	for i < len(s) && s[i] == ',' {
+		if !strings.HasPrefix(s[i+1:], "preexpand") {
+			t := i + 2
+			for t < len(s) && isAlpha(s[t]) {
+				t++
+			}
+			return t, failMsg(fmt.Sprintf("bad option '%s' for run", s[i+1:min(t, len(s))]))
+		}
+		preexpand, i = true, i+10
+	}
 	i = skipSpace(s, i)
 	if i >= len(s) || s[i] != '{' {
 		return i + 1, e.curly("missing '{' for command arg of run")
 	}
-	// Exim 4.96 splits the raw command first and expands each argument
-	// afterwards, so only the extent of the command is found here (a
-	// syntax error just ends it early).
+	if preexpand {
+		return e.runPreexpanded(s, i, fl, o)
+	}
+	// By default Exim 4.96 splits the raw command first and expands each
+	// argument afterwards, so only the extent of the command is found
+	// here (a syntax error just ends it early).
 	_, _, t, _ := e.run(s, i+1, braceEnds|honorDollar|skipping)
 	raw := s[i+1 : t]
 	i = t
@@ -86,6 +100,33 @@ func itemRun(e *expander, s string, i int, fl flags, o *buf, name string) (int, 
 			return i, err
 		}
 		out, rc, err := runCommand(argv, tainted0)
+		if err != nil {
+			return i, err
+		}
+		e.runrc, e.runrcSet = rc, true
+		e.setValue(out, false, true)
+		saved = e.save()
+	}
+	return e.yesNo(s, i, fl, e.runrc == 0, saved, o, "run")
+}
+
+// runPreexpanded is ${run,preexpand{...}}: expand, then split.
+func (e *expander) runPreexpanded(s string, i int, fl flags, o *buf) (int, error) {
+	cmd, ct, j, err := e.run(s, i+1, braceEnds|honorDollar|fl&skipping)
+	if err != nil {
+		return j, err
+	}
+	i = skipSpace(s, j)
+	if i >= len(s) || s[i] != '}' {
+		return i + 1, e.curly("missing '}' closing command arg of run")
+	}
+	i++
+	saved := e.save()
+	if fl&skipping != 0 {
+		e.runrc, e.runrcSet = 0, true
+		e.setValue("", false, false)
+	} else {
+		out, rc, err := runCommand(splitCommand(cmd), ct)
 		if err != nil {
 			return i, err
 		}

@@ -7,9 +7,13 @@ set -e
 spool=$(mktemp -d)
 trap 'rm -rf "$spool"' EXIT
 sed "s#SPOOL#$spool#g" engine.conf > "$spool/engine.conf"
+# DIR stands for the golden support files (lists, lsearch files).
+dir=$(cd ../../../testdata/expand && pwd)
+sed "s#DIR/#$dir/#g" ../../../testdata/expand/exim.conf | grep -E '^(domainlist|hostlist|addresslist|localpartlist)' >> "$spool/engine.conf"
 : > engine_goldens.jsonl
 while IFS= read -r line; do
-  out=$(unshare -n sh -c 'ip link set lo up; env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root exim -C "$1" -be "$2"; echo x' sh "$spool/engine.conf" "$line" 2>/dev/null)
+  real=$(printf '%s' "$line" | sed "s#DIR/#$dir/#g")
+  out=$(unshare -n sh -c 'ip link set lo up; env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root exim -C "$1" -be "$2"; echo x' sh "$spool/engine.conf" "$real" 2>/dev/null | sed "s#$dir/#DIR/#g")
   out=${out%x}
   printf '%s' "$out" | python3 -c 'import json,sys,base64
 o=sys.stdin.buffer.read()
