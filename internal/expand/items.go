@@ -10,10 +10,11 @@ import (
 // itemFunc implements ${name...}; i is the index just after the name.
 type itemFunc func(e *expander, s string, i int, fl flags, o *buf, name string) (int, error)
 
-var builtinItems map[string]itemFunc
+// builtinItems is filled by init functions in several files.
+var builtinItems = map[string]itemFunc{}
 
 func init() {
-	builtinItems = map[string]itemFunc{
+	for name, fn := range map[string]itemFunc{
 		"if": itemIf, "lookup": itemLookup, "extract": itemExtract,
 		"listextract": itemListExtract, "map": itemMapFilter, "filter": itemMapFilter,
 		"reduce": itemMapFilter, "sort": itemSort, "sg": itemSg, "tr": itemTr,
@@ -22,6 +23,8 @@ func init() {
 		"run": itemRun, "env": itemEnv, "prvs": itemPrvs, "prvscheck": itemPrvscheck,
 		"listquote": itemListquote, "perl": itemNotIncluded, "dlfunc": itemNotIncluded,
 		"acl": itemACL,
+	} {
+		builtinItems[name] = fn
 	}
 }
 

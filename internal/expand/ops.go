@@ -22,10 +22,11 @@ var underscoreOps = map[string]bool{
 	"utf8_localpart_from_alabel": true, "utf8_localpart_to_alabel": true,
 }
 
-var builtinOps map[string]opFunc
+// builtinOps is filled by init functions in several files.
+var builtinOps = map[string]opFunc{}
 
 func init() {
-	builtinOps = map[string]opFunc{
+	for name, fn := range map[string]opFunc{
 		"lc": opLc, "uc": opUc, "strlen": opStrlen, "listcount": opListcount,
 		"md5": opDigest, "sha1": opDigest, "sha2": opDigest, "sha256": opDigest, "sha3": opDigest,
 		"base64": opBase64, "str2b64": opBase64, "base64d": opErr(funcs.Base64Decode, true),
@@ -44,6 +45,8 @@ func init() {
 		"quote_local_part": opQuoteLocalPart, "randint": opRandint,
 		"utf8_domain_to_alabel": opIdentity, "utf8_domain_from_alabel": opIdentity,
 		"utf8_localpart_to_alabel": opIdentity, "utf8_localpart_from_alabel": opIdentity,
+	} {
+		builtinOps[name] = fn
 	}
 	for name, fn := range addressOps {
 		builtinOps[name] = fn
