@@ -43,10 +43,10 @@ func (t *tracer) result(expanded string, o *buf, fl flags) {
 	}
 	fmt.Fprintf(t.w, "|--expanding: %s\n", expanded)
 	if fl&skipping != 0 {
-		fmt.Fprintf(t.w, "|-----result: %s\n\\___skipping: result is not used\n", o.b)
+		fmt.Fprintf(t.w, "|-----result: %s\n\\___skipping: result is not used\n", o.String())
 		return
 	}
-	fmt.Fprintf(t.w, "\\_____result: %s\n", o.b)
+	fmt.Fprintf(t.w, "\\_____result: %s\n", o.String())
 	if o.tainted {
 		fmt.Fprintf(t.w, "       \\__(tainted)\n")
 	}

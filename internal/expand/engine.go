@@ -1,7 +1,6 @@
 package expand
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -47,19 +46,55 @@ type expander struct {
 }
 
 // buf accumulates an expansion result and its taint.
+// A result made of one piece (a variable's value, one literal run) is
+// kept as that string, so the common cases copy nothing.
 type buf struct {
 	b       []byte
+	one     string // the only piece so far, when hasOne
+	hasOne  bool
 	tainted bool
 }
 
 func (o *buf) add(s string, tainted bool) {
-	o.b = append(o.b, s...)
 	if tainted {
 		o.tainted = true
 	}
+	switch {
+	case s == "":
+	case !o.hasOne && len(o.b) == 0:
+		o.one, o.hasOne = s, true
+	default:
+		o.flatten()
+		o.b = append(o.b, s...)
+	}
 }
 
-func (o *buf) String() string { return string(o.b) }
+// flatten moves a single kept piece into b before b is changed directly.
+func (o *buf) flatten() {
+	if o.hasOne {
+		o.b = append(o.b, o.one...)
+		o.one, o.hasOne = "", false
+	}
+}
+
+func (o *buf) addByte(c byte) {
+	o.flatten()
+	o.b = append(o.b, c)
+}
+
+func (o *buf) len() int {
+	if o.hasOne {
+		return len(o.one)
+	}
+	return len(o.b)
+}
+
+func (o *buf) String() string {
+	if o.hasOne {
+		return o.one
+	}
+	return string(o.b)
+}
 
 // savedVars is what items such as ${if} restore when they finish.
 type savedVars struct {
@@ -95,10 +130,11 @@ func (e *expander) run(s string, i int, fl flags) (string, bool, int, error) {
 		return "", false, end, err
 	}
 	// Exim's results are C strings: a NUL (from \0 or \x) ends them.
-	if k := bytes.IndexByte(o.b, 0); k >= 0 {
-		o.b = o.b[:k]
+	v := o.String()
+	if k := strings.IndexByte(v, 0); k >= 0 {
+		v = v[:k]
 	}
-	return o.String(), o.tainted, end, nil
+	return v, o.tainted, end, nil
 }
 
 func (e *expander) runInto(s string, i int, fl flags, o *buf) (int, error) {
@@ -167,7 +203,7 @@ func (e *expander) escape(s string, i int, o *buf) (int, error) {
 		return i + 2 + j + 2, nil
 	}
 	ch, n := interpretEscape(s, i)
-	o.b = append(o.b, ch)
+	o.addByte(ch)
 	return n, nil
 }
 
@@ -273,10 +309,10 @@ func (e *expander) plainVar(s string, i int, fl flags, o *buf) (int, error) {
 // braced handles ${name...}: an item, an operator or a variable.
 func (e *expander) braced(s string, i int, name string, fl flags, o *buf) (int, error) {
 	if fn := findItem(name); fn != nil {
-		start := len(o.b)
+		start := o.len()
 		n, err := fn(e, s, i, fl, o, name)
-		if err == nil && fl&skipping == 0 {
-			e.dbg.interim("item-res", string(o.b[start:]), fl)
+		if err == nil && fl&skipping == 0 && e.dbg != nil {
+			e.dbg.interim("item-res", o.String()[start:], fl)
 		}
 		return n, err
 	}

@@ -75,7 +75,7 @@ func itemMapFilter(e *expander, s string, i int, fl flags, o *buf, name string) 
 
 // iterate runs the map, filter or reduce body over each list item.
 func (e *expander) iterate(s string, expr int, name, list string, lt bool, o *buf) error {
-	start := len(o.b)
+	start := o.len()
 	it := newListIter(list)
 	for item, ok := it.Next(); ok; item, ok = it.Next() {
 		e.item, e.hasItem, e.itemTaint = item, true, lt
@@ -210,10 +210,10 @@ func (e *expander) sortList(list string, lt bool, op, xtract string, o *buf) err
 		copy(sorted[pos+1:], sorted[pos:])
 		sorted[pos] = sortEntry{item, key}
 	}
-	start := len(o.b)
+	start := o.len()
 	for _, d := range sorted {
-		if len(o.b) > start {
-			o.b = append(o.b, it.Sep())
+		if o.len() > start {
+			o.addByte(it.Sep())
 		}
 		appendDoubled(o, d.item, it.Sep())
 	}
@@ -224,6 +224,7 @@ func (e *expander) sortList(list string, lt bool, op, xtract string, o *buf) err
 }
 
 func appendDoubled(o *buf, item string, sep byte) {
+	o.flatten()
 	for k := 0; k < len(item); k++ {
 		o.b = append(o.b, item[k])
 		if item[k] == sep {

@@ -260,11 +260,11 @@ func listElement(field int, list string) (string, bool) {
 // doubling the separator inside it and putting a space before an item
 // that is empty or starts with the separator, as Exim does.
 func appendListItem(o *buf, start int, item string, sep byte, tainted bool) {
-	if len(o.b) > start && (item == "" || item[0] == sep) {
-		o.b = append(o.b, ' ')
+	if o.len() > start && (item == "" || item[0] == sep) {
+		o.addByte(' ')
 	}
 	appendDoubled(o, item, sep)
-	o.b = append(o.b, sep)
+	o.addByte(sep)
 	if tainted {
 		o.taint()
 	}
@@ -272,7 +272,8 @@ func appendListItem(o *buf, start int, item string, sep byte, tainted bool) {
 
 // finishList drops the separator after the last item of a built list.
 func finishList(o *buf, start int) {
-	if len(o.b) > start {
+	if o.len() > start {
+		o.flatten()
 		o.b = o.b[:len(o.b)-1]
 	}
 }
