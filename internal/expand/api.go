@@ -23,6 +23,13 @@ type Headers interface {
 	Header(name string) []string
 }
 
+// AllHeaders is an optional extension of Headers for $message_headers
+// and $message_headers_raw: every header line of the message in order,
+// each whole ("Name: value", folding and final newline included).
+type AllHeaders interface {
+	AllHeaders() []string
+}
+
 // Context carries everything one expansion needs. A zero Context is valid
 // (no variables, no message), as in "exigo -be" without a configuration.
 type Context struct {

@@ -131,6 +131,16 @@ func joinProcessed(texts []string, comma bool) string {
 	return b.String()
 }
 
+// messageHeaders is $message_headers (trimmed lines joined by newlines,
+// encoded words decoded without charset translation) or, raw, the lines
+// as they are.
+func messageHeaders(lines []string, raw bool) string {
+	if raw {
+		return joinRaw(lines)
+	}
+	return decode2047(joinProcessed(lines, false), "")
+}
+
 // decode2047 decodes RFC 2047 encoded words, converting them to charset
 // when it can ("" leaves the bytes as they were encoded). Words longer
 // than 75 characters are left alone, as Exim's check_rfc2047_length does.

@@ -1,6 +1,9 @@
 package expand
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // testMessage is the header section of the message Exim was given with
 // -bem to record the expectations below.
@@ -72,4 +75,26 @@ func result(c *Context, s string) string {
 		return "Failed: " + err.Error()
 	}
 	return v
+}
+
+// allHeaders adds the whole header lines for $message_headers.
+type allHeaders struct {
+	fakeHeaders
+	lines []string
+}
+
+func (a allHeaders) AllHeaders() []string { return a.lines }
+
+func TestMessageHeaders(t *testing.T) {
+	h := allHeaders{testMessage, []string{"From: Alice <alice@example.org>\n", "To: bob@example.com,\n  carol@example.com\n", "Subject: =?iso-8859-1?q?J=F6rg?=\n"}}
+	c := &Context{Headers: h}
+	if got, want := result(c, "$message_headers"), "From: Alice <alice@example.org>\nTo: bob@example.com,\n  carol@example.com\nSubject: J\xf6rg"; got != want {
+		t.Errorf("$message_headers = %q, want %q", got, want)
+	}
+	if got, want := result(c, "$message_headers_raw"), strings.Join(h.lines, ""); got != want {
+		t.Errorf("$message_headers_raw = %q, want %q", got, want)
+	}
+	if got := result(&Context{Headers: testMessage}, "[$message_headers]"); got != "[]" {
+		t.Errorf("without AllHeaders: %q", got)
+	}
 }

@@ -28,8 +28,15 @@ func (e *expander) lookupVar(name string, skip bool) (string, bool, bool) {
 			return v, t, true
 		}
 	}
-	if name == "reply_address" && e.c.Headers != nil {
-		return e.replyAddress(), true, true
+	if e.c.Headers != nil {
+		switch name {
+		case "reply_address":
+			return e.replyAddress(), true, true
+		case "message_headers", "message_headers_raw":
+			if all, ok := e.c.Headers.(AllHeaders); ok {
+				return messageHeaders(all.AllHeaders(), name == "message_headers_raw"), true, true
+			}
+		}
 	}
 	if v, t, ok := e.derivedVar(name); ok {
 		return v, t, true
