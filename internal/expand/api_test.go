@@ -209,3 +209,19 @@ func TestNoExpansionFastPath(t *testing.T) {
 		t.Fatal(v, tainted, err)
 	}
 }
+
+// Exim keeps 255 bytes of a name and drops the rest without a word
+// (Exim's test 0002 checks this).
+func TestOverlongNames(t *testing.T) {
+	long := strings.Repeat("a", 300)
+	c := &Context{}
+	if got, want := result(c, "$"+long), `Failed: unknown variable name "`+long[:255]+`"`; got != want {
+		t.Errorf("got %q", got)
+	}
+	if got, want := result(c, "${"+long+"}"), `Failed: unknown variable in "${`+long[:255]+`}"`; got != want {
+		t.Errorf("got %q", got)
+	}
+	if got := result(c, "+${11111111111111111111111111111111111}"); got != "+" {
+		t.Errorf("overbig numeric variable: %q", got)
+	}
+}

@@ -492,11 +492,18 @@ func (e *expander) yesNoCurly(s string, i int, where string) (int, error) {
 	return i, e.curly(msg)
 }
 
+// maxName is the longest name Exim keeps (its buffers hold 256 bytes);
+// longer names are cut silently.
+const maxName = 255
+
 // readName reads letters, digits and the extra characters.
 func readName(s string, i int, extra string) (string, int) {
 	j := i
 	for j < len(s) && (isAlnum(s[j]) || strings.IndexByte(extra, s[j]) >= 0) {
 		j++
+	}
+	if j-i > maxName {
+		return s[i : i+maxName], j
 	}
 	return s[i:j], j
 }
