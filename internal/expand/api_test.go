@@ -68,6 +68,24 @@ func TestTaint(t *testing.T) {
 		{"${map{$sender_address}{$item}}", true},
 		{"${extract{1}{@}{$sender_address}}", true},
 		{"$sender_address_domain", true},
+		// The rest were checked against Exim 4.96 (a tainted name makes
+		// ${readfile} fail with "Permission denied").
+		{"${hex2b64:${md5:$sender_address}}", false},
+		{"${filter{$sender_address}{eq{a}{a}}}", true},
+		{"${map{$sender_address}{$item}}", true},
+		{"${readfile{/etc/hostname}{$sender_address}}", true},
+		{"${map{$sender_address}{x}}", false},
+		{"${reduce{$sender_address}{}{x}}", false},
+		{"${reduce{x}{}{$sender_address}}", true},
+		{"${nhash{3}{$sender_address}}", false},
+		{"${hash{3}{$sender_address}}", true},
+		{"${length{3}{$sender_address}}", true},
+		{"${sort{$sender_address}{lt}{$item}}", true},
+		{"${if match{$sender_address}{(.*)}{$1}}", true},
+		{"${if inlist{$sender_address}{a@b.example}{$value}}", false},
+		{"${hmac{md5}{k}{$sender_address}}", false},
+		{"${quote:$sender_address}", true},
+		{"${listquote{:}{$sender_address}}", true},
 	}
 	for _, tt := range tests {
 		_, tainted, err := c.ExpandTaint(tt.in)

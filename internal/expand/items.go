@@ -288,7 +288,7 @@ func itemSubstr(e *expander, s string, i int, fl flags, o *buf, name string) (in
 	if err != nil {
 		return j, errMsg(err)
 	}
-	o.add(v, subject.t)
+	o.add(v, subject.t && name != "nhash") // nhash prints fresh numbers
 	return j, nil
 }
 

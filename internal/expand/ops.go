@@ -32,7 +32,7 @@ func init() {
 		"base64": opBase64, "str2b64": opBase64, "base64d": opErr(funcs.Base64Decode, true),
 		"base62": opErr(funcs.Base62, false), "base62d": opErr(funcs.Base62Decode, false),
 		"base32": opErr(funcs.Base32, false), "base32d": opErr(funcs.Base32Decode, false),
-		"hex2b64": opErr(funcs.Hex2B64, true), "hexquote": opPlain(funcs.HexQuote),
+		"hex2b64": opErr(funcs.Hex2B64, false), "hexquote": opPlain(funcs.HexQuote),
 		"quote": opQuote, "rxquote": opPlain(funcs.RxQuote), "escape": opPlain(funcs.Escape),
 		"escape8bit": opPlain(funcs.Escape8bit), "eval": opEval, "eval10": opEval,
 		"mask": opMask, "ipv6norm": opErr(funcs.IPv6Norm, false),

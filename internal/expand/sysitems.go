@@ -49,10 +49,12 @@ func itemReadfile(e *expander, s string, i int, fl flags, o *buf, name string) (
 		return j, openFailed(file.s, err)
 	}
 	text := string(data)
+	tainted := false
 	if len(args) > 1 {
 		text = strings.ReplaceAll(text, "\n", args[1].s)
+		tainted = args[1].t && strings.Contains(string(data), "\n")
 	}
-	o.add(text, false)
+	o.add(text, tainted)
 	return j, nil
 }
 
