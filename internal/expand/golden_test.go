@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"exigo/internal/address"
 	"exigo/internal/dnsx"
 	"exigo/internal/lists"
 	"exigo/scripts/testdns/testenv"
@@ -143,8 +144,7 @@ func (w *goldenWorld) context(flags string) *Context {
 	if f := strings.Fields(flags); len(f) == 2 && f[0] == "-f" {
 		addr := f[1]
 		if !strings.Contains(addr, "@") {
-			lp, _, _ := opQuoteLocalPart(nil, "", "", arg{s: addr})
-			addr = lp + "@test.ex"
+			addr = address.QuoteLocalPart(addr) + "@test.ex"
 		}
 		vars.m["sender_address"] = addr
 	}

@@ -42,7 +42,7 @@ func init() {
 		"expand": opExpand, "listnamed": opListnamed,
 		"l": opSubstr, "length": opSubstr, "s": opSubstr, "substr": opSubstr,
 		"h": opSubstr, "hash": opSubstr, "nh": opSubstr, "nhash": opSubstr,
-		"quote_local_part": opQuoteLocalPart, "randint": opRandint,
+		"randint":               opRandint,
 		"utf8_domain_to_alabel": opIdentity, "utf8_domain_from_alabel": opIdentity,
 		"utf8_localpart_to_alabel": opIdentity, "utf8_localpart_from_alabel": opIdentity,
 	} {
@@ -248,35 +248,4 @@ func opQuote(_ *expander, name, argText string, sub arg) (string, bool, error) {
 		return "", false, failMsg(fmt.Sprintf("\"%s\" unrecognized after \"${quote_%s\"", opt, typ))
 	}
 	return sub.s, sub.t, nil
-}
-
-// opQuoteLocalPart quotes a local part when RFC 2822 needs it.
-func opQuoteLocalPart(_ *expander, _, _ string, sub arg) (string, bool, error) {
-	s := sub.s
-	needs := s == ""
-	for k := 0; k < len(s) && !needs; k++ {
-		c := s[k]
-		needs = !isAlnum(c) && strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) < 0 &&
-			(c != '.' || k == 0 || k == len(s)-1)
-	}
-	if !needs {
-		return s, sub.t, nil
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for k := 0; k < len(s); k++ {
-		switch c := s[k]; c {
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\\', '"':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String(), sub.t, nil
 }
