@@ -75,3 +75,33 @@ func (c *Context) Condition(s string) (bool, error) {
 	}
 	return v != "" && v != "0" && !strings.EqualFold(v, "no") && !strings.EqualFold(v, "false"), nil
 }
+
+// ExpandWithDomain expands s with $domain set to domain when the context
+// has no $domain of its own: what Exim does while it expands a named
+// domain list (it fits lists.Env.ExpandDomain).
+func (c *Context) ExpandWithDomain(s, domain string) (string, error) {
+	if c.Vars != nil {
+		if v, _, ok := c.Vars.Var("domain"); ok && v != "" {
+			return c.Expand(s)
+		}
+	}
+	withDomain := *c
+	withDomain.Vars = overlayVar{base: c.Vars, name: "domain", value: domain}
+	return withDomain.Expand(s)
+}
+
+// overlayVar adds one variable in front of another Vars.
+type overlayVar struct {
+	base        Vars
+	name, value string
+}
+
+func (o overlayVar) Var(name string) (string, bool, bool) {
+	if name == o.name {
+		return o.value, false, true
+	}
+	if o.base == nil {
+		return "", false, false
+	}
+	return o.base.Var(name)
+}

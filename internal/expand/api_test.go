@@ -243,3 +243,17 @@ func TestOverlongNames(t *testing.T) {
 		t.Errorf("overbig numeric variable: %q", got)
 	}
 }
+
+func TestExpandWithDomain(t *testing.T) {
+	c := &Context{Vars: &mapVars{m: map[string]string{"local_part": "lp"}}}
+	if v, err := c.ExpandWithDomain("$local_part@$domain", "example.com"); err != nil || v != "lp@example.com" {
+		t.Fatalf("got %q, %v", v, err)
+	}
+	c = &Context{Vars: &mapVars{m: map[string]string{"domain": "set.example"}}}
+	if v, err := c.ExpandWithDomain("$domain", "other.example"); err != nil || v != "set.example" {
+		t.Fatalf("an existing $domain was replaced: %q, %v", v, err)
+	}
+	if v, err := (&Context{}).ExpandWithDomain("$domain", "x.example"); err != nil || v != "x.example" {
+		t.Fatalf("zero context: %q, %v", v, err)
+	}
+}
