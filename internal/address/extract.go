@@ -18,6 +18,7 @@ type Parsed struct{ Address, LocalPart, Domain string }
 // Options are the main-configuration settings that change parsing.
 // The zero value is Exim's default.
 type Options struct {
+	AllowDomainLiterals      bool // allow_domain_literals
 	StripExcessAngleBrackets bool // strip_excess_angle_brackets
 	StripTrailingDot         bool // strip_trailing_dot
 	AllowUTF8Domains         bool // allow_utf8_domains
@@ -168,7 +169,12 @@ func (sc *scanner) skipPhrase(g *groupState) string {
 // strictAddrSpec finishes local-part@domain once the '@' is reached.
 func (sc *scanner) strictAddrSpec(lp string, start int) (extracted, string) {
 	sc.pos++
-	dom, msg := sc.readDomain()
+	sc.skipComment()
+	read := sc.readDomain
+	if sc.cur() == '[' {
+		read = sc.readBareLiteral
+	}
+	dom, msg := read()
 	if dom == "" {
 		return extracted{}, msg
 	}

@@ -217,8 +217,9 @@ func utf8Extra(lead byte) int {
 }
 
 // readDomainLiteral reads "[" digits, dots, hex digits and colons "]",
-// with an optional IPv4:/IPv6: tag. Exim 4.96 accepts literals here
-// whatever allow_domain_literals says; routing judges them later.
+// with an optional IPv4:/IPv6: tag, as in route addresses and <addr-spec>.
+// Without allow_domain_literals any literal is refused, and that message
+// wins over "malformed".
 func (sc *scanner) readDomainLiteral() (string, string) {
 	start := sc.pos
 	sc.pos++
@@ -228,13 +229,37 @@ func (sc *scanner) readDomainLiteral() (string, string) {
 	for c := sc.cur(); c == '.' || c == ':' || isXDigit(c); c = sc.cur() {
 		sc.pos++
 	}
-	if sc.cur() != ']' {
-		sc.skipComment()
-		return "", "malformed domain literal"
-	}
+	return sc.closeLiteral(start, !sc.opts.AllowDomainLiterals)
+}
+
+// readBareLiteral reads the domain literal of an unbracketed
+// local@[literal]: Exim 4.96 takes any RFC 5321 dtext there (printable
+// ASCII but "[", "]" and backslash) whatever allow_domain_literals says.
+func (sc *scanner) readBareLiteral() (string, string) {
+	start := sc.pos
 	sc.pos++
+	for c := sc.cur(); c > ' ' && c < 127 && c != '[' && c != ']' && c != '\\'; c = sc.cur() {
+		sc.pos++
+	}
+	return sc.closeLiteral(start, false)
+}
+
+// closeLiteral expects the "]" and skips what follows.
+func (sc *scanner) closeLiteral(start int, refuse bool) (string, string) {
+	msg := ""
+	if sc.cur() == ']' {
+		sc.pos++
+	} else {
+		msg = "malformed domain literal"
+	}
+	if refuse {
+		msg = "domain literals not allowed"
+	}
 	lit := sc.s[start:sc.pos]
 	sc.skipComment()
+	if msg != "" {
+		return "", msg
+	}
 	return lit, ""
 }
 
