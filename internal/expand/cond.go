@@ -244,15 +244,23 @@ func (e *expander) compare(name string, sub [2]arg, num [2]int64) (bool, error) 
 	return e.condListMatch(name, sub[0].s, b)
 }
 
-// cmpCaseless is C's strcmpic: ASCII case folded, bytes compared.
+// cmpCaseless is Exim's strcmpic, quirk included: when a ends first the
+// result is b's next byte, so a proper prefix sorts after the longer
+// string ("" gei "x" is true in Exim).
 func cmpCaseless(a, b string) int {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		ca, cb := lower(a[i]), lower(b[i])
-		if ca != cb {
-			return int(ca) - int(cb)
+	for i := 0; i < len(a); i++ {
+		cb := byte(0)
+		if i < len(b) {
+			cb = lower(b[i])
+		}
+		if c := int(lower(a[i])) - int(cb); c != 0 {
+			return c
 		}
 	}
-	return len(a) - len(b)
+	if len(b) > len(a) {
+		return int(b[len(a)])
+	}
+	return 0
 }
 
 func lower(c byte) byte {

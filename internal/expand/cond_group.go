@@ -80,9 +80,8 @@ func (e *expander) condForAll(s string, i int, name string, eval bool) (bool, in
 		return false, i + 1, failMsg(fmt.Sprintf("missing } at end of condition inside \"%s\"", name))
 	}
 	i++
-	if !eval {
-		return false, i, nil
-	}
+	// Exim runs the loop even when the answer is not wanted (and so
+	// reports errors from it there too).
 	isAny := strings.HasPrefix(name, "forany")
 	savedItem, savedHas, savedTaint := e.item, e.hasItem, e.itemTaint
 	defer func() { e.item, e.hasItem, e.itemTaint = savedItem, savedHas, savedTaint }()

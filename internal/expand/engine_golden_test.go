@@ -13,10 +13,20 @@ import (
 
 // TestEngineGoldens replays testdata/engine_cases.txt, whose answers
 // testdata/record.sh recorded from Exim 4.96 (configuration
-// testdata/engine.conf: primary_hostname myhost.test.ex, environment
-// HOME only).
+// testdata/engine.conf: primary_hostname myhost.test.ex, the named lists
+// of testdata/expand/exim.conf, environment HOME only).
 func TestEngineGoldens(t *testing.T) {
-	data, err := os.ReadFile("testdata/engine_goldens.jsonl")
+	replayGoldens(t, "testdata/engine_goldens.jsonl")
+}
+
+// TestRandomGoldens replays 2259 random expansions (random_gen.py) whose
+// answers random_record.sh recorded from Exim 4.96.
+func TestRandomGoldens(t *testing.T) {
+	replayGoldens(t, "testdata/random_goldens.jsonl")
+}
+
+func replayGoldens(t *testing.T, file string) {
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +61,7 @@ func TestEngineGoldens(t *testing.T) {
 			t.Errorf("%q\n want %q\n  got %q", g.In, g.Out, got)
 		}
 	}
-	t.Logf("%d of %d engine cases pass, %d known differences", pass, len(lines), pending)
+	t.Logf("%s: %d of %d cases pass, %d known differences", file, pass, len(lines), pending)
 }
 
 // engineSkip are known differences, each with the reason.

@@ -79,8 +79,8 @@ func (e *expander) stateVar(name string) (string, bool, bool) {
 
 // isACLVar: acl_c or acl_m followed by a digit or underscore.
 func isACLVar(name string) bool {
-	return len(name) > 5 && (strings.HasPrefix(name, "acl_c") || strings.HasPrefix(name, "acl_m")) &&
-		!isAlpha(name[5])
+	return (strings.HasPrefix(name, "acl_c") || strings.HasPrefix(name, "acl_m")) &&
+		(len(name) == 5 || !isAlpha(name[5]))
 }
 
 func (e *expander) aclVar(name string) (string, bool, bool) {
