@@ -19,7 +19,7 @@ func TestEngineGoldens(t *testing.T) {
 	replayGoldens(t, "testdata/engine_goldens.jsonl")
 }
 
-// TestRandomGoldens replays 2259 random expansions (random_gen.py) whose
+// TestRandomGoldens replays 3161 random expansions (random_gen.py) whose
 // answers random_record.sh recorded from Exim 4.96.
 func TestRandomGoldens(t *testing.T) {
 	replayGoldens(t, "testdata/random_goldens.jsonl")

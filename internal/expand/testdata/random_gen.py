@@ -1,8 +1,8 @@
 # Generates random expansion strings for random_record.sh (python3 random_gen.py SEED COUNT).
 import random, sys
 random.seed(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
-ATOMS = ['a','b','c','ab','a:b','a:b:c','1','2','10','-3','x y','', 'A', 'abc', '<;a;b', '1:2:3', 'a=1 b=2', '3K', ' 7 ']
-VARS = ['$primary_hostname','$value','$item','$1','$0','$2','$acl_m_x','$nosuch','$qualify_domain','${primary_hostname}','$domain','$runrc']
+ATOMS = ['\\t','\\x41','\\N}{\\N','\\$','\\\\','a','b','c','ab','a:b','a:b:c','1','2','10','-3','x y','', 'A', 'abc', '<;a;b', '1:2:3', 'a=1 b=2', '3K', ' 7 ']
+VARS = ['$h_subject:','$rh_x:','${if def:value{v}{nv}}','$primary_hostname','$value','$item','$1','$0','$2','$acl_m_x','$nosuch','$qualify_domain','${primary_hostname}','$domain','$runrc']
 OPS = ['lc','uc','length_2','substr_1_2','substr_-2','hash_2','nhash_5','strlen','listcount','md5','base64','eval','quote','rxquote','escape','l_1','s_1','h_3_5','nh_3_4','eval10','sha1','hex2b64','time_interval','time_eval','mask','ipv6norm','reverse_ip','base62','listnamed','expand','utf8clean','from_utf8','quote_local_part','address','domain','local_part','escape8bit','hexquote']
 CONDS2 = ['eq','eqi','==','<','>','<=','>=','lt','gt','match','inlist','inlisti','le','ge','lti','gei']
 def atom(d):
