@@ -10,7 +10,6 @@ func init() {
 		"address": opAddress, "domain": opAddress, "local_part": opAddress, "addresses": opAddresses,
 		"quote_local_part": opQuoteLocalPart,
 	} {
-		addressOps[name] = fn
 		builtinOps[name] = fn
 	}
 }

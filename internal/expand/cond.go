@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"exigo/internal/crypteq"
 	"exigo/internal/expand/funcs"
 	"exigo/internal/regex"
 )
@@ -239,7 +240,11 @@ func (e *expander) compare(name string, sub [2]arg, num [2]int64) (bool, error) 
 	case "inlist", "inlisti":
 		return e.condInList(sub[0].s, sub[1], name == "inlisti"), nil
 	case "crypteq":
-		return cryptEq(a, b)
+		r, err := crypteq.Check(a, b)
+		if err != nil {
+			return false, errMsg(err)
+		}
+		return r, nil
 	}
 	return e.condListMatch(name, sub[0].s, b)
 }

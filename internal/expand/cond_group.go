@@ -1,10 +1,6 @@
 package expand
 
 import (
-	"crypto/md5"
-	"crypto/sha1"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"strings"
@@ -208,42 +204,6 @@ func (e *expander) condListMatch(name, subject, list string) (bool, error) {
 		e.nums, e.numsTaint = res.Vars, true
 	}
 	return true, nil
-}
-
-// cryptHook checks {crypt}, {crypt16} and bare crypt() passwords; the
-// crypteq package installs it. Without it such passwords never match.
-var cryptHook func(password, encoded string) (bool, error)
-
-// cryptEq is the crypteq condition.
-func cryptEq(password, encoded string) (bool, error) {
-	lower := strings.ToLower(encoded)
-	switch {
-	case strings.HasPrefix(lower, "{md5}"):
-		sum := md5.Sum([]byte(password))
-		return digestMatches(sum[:], encoded[5:], 24, 32), nil
-	case strings.HasPrefix(lower, "{sha1}"):
-		sum := sha1.Sum([]byte(password))
-		return digestMatches(sum[:], encoded[6:], 28, 40), nil
-	case strings.HasPrefix(lower, "{crypt}"), strings.HasPrefix(lower, "{crypt16}"):
-	case strings.HasPrefix(encoded, "{"):
-		return false, failMsg(fmt.Sprintf("unknown encryption mechanism in \"%s\"", encoded))
-	}
-	if cryptHook == nil {
-		return false, nil
-	}
-	return cryptHook(password, encoded)
-}
-
-// digestMatches compares a digest with its base64 (b64len) or hex
-// (hexlen, any case) rendering; other lengths never match.
-func digestMatches(sum []byte, coded string, b64len, hexlen int) bool {
-	switch len(coded) {
-	case b64len:
-		return base64.StdEncoding.EncodeToString(sum) == coded
-	case hexlen:
-		return strings.EqualFold(hex.EncodeToString(sum), coded)
-	}
-	return false
 }
 
 // stringInteger is Exim's expanded_string_integer: a decimal number with

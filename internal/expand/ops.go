@@ -48,13 +48,7 @@ func init() {
 	} {
 		builtinOps[name] = fn
 	}
-	for name, fn := range addressOps {
-		builtinOps[name] = fn
-	}
 }
-
-// addressOps are filled in by the file that connects package address.
-var addressOps = map[string]opFunc{}
 
 // findOperator resolves an operator name (registered names first).
 func findOperator(name string) (opFunc, string, bool) {
