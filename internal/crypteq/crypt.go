@@ -12,16 +12,16 @@ import (
 var errInvalid = errors.New("invalid salt")
 
 // ErrUnsupported is returned for hash methods Debian's libxcrypt knows
-// but exigo does not implement (yescrypt, scrypt, gost-yescrypt, BSDi
-// extended DES, SunMD5, sha1crypt, NT); Exim would check these.
+// but exigo does not implement (yescrypt, scrypt, gost-yescrypt, SunMD5,
+// sha1crypt, NT); Exim would check these.
 var ErrUnsupported = errors.New("unsupported crypt hash method")
 
 // unsupportedPrefixes are libxcrypt methods exigo lacks.
-var unsupportedPrefixes = []string{"$y$", "$gy$", "$7$", "$sha1$", "$md5", "$3$", "_"}
+var unsupportedPrefixes = []string{"$y$", "$gy$", "$7$", "$sha1$", "$md5", "$3$"}
 
 // Crypt computes crypt(3) of key as Debian's libxcrypt does for the
-// methods exigo supports: traditional DES, $1$ (MD5), $5$ (SHA-256) and
-// $6$ (SHA-512). setting may be a whole stored hash.
+// methods exigo supports: traditional DES, BSDi extended DES ("_"),
+// $1$ (MD5), $5$ (SHA-256) and $6$ (SHA-512). setting may be a whole stored hash.
 func Crypt(key, setting string) (string, error) {
 	key = cString(key)
 	if err := checkSettingChars(setting); err != nil {
@@ -34,6 +34,8 @@ func Crypt(key, setting string) (string, error) {
 		return shaCrypt(sha256Method, key, setting)
 	case strings.HasPrefix(setting, "$6$"):
 		return shaCrypt(sha512Method, key, setting)
+	case strings.HasPrefix(setting, "_"):
+		return bsdiCrypt(key, setting)
 	}
 	for _, p := range unsupportedPrefixes {
 		if strings.HasPrefix(setting, p) {

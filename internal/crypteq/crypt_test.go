@@ -24,6 +24,15 @@ func TestCrypt(t *testing.T) {
 		{"pw", "$6$", "$6$$Z7WSO9A8tKGD2oGB9t2ViKdYTIHgnjMZIbdOJElGnO.QoZE5zDsfnF1WHM.IL2KPxhNG4/v/zU9LBcGhxg5Uy."},
 		{"pw", "$6$rounds=1000$abc$xyz$", "$6$rounds=1000$abc$yxe0KSjmoHd8rpohJgwvF5lnIQ/9t.klcz24a1cca3nWm.PLUmhXgcGgKWCoRFHRHYxXj4SVEtjCnCAwaFY0V0"},
 		{"pw\x00ignored", "ab", "abzlUXK5ed5rs"},
+		{"pw", "_J9..abcd", "_J9..abcdTZ/33djMPto"},
+		{"", "_J9..abcd", "_J9..abcdoj0PMidvoVc"},
+		{"a much longer password here", "_J9..abcd", "_J9..abcdyGuz0ZsEn4I"},
+		{"pw", "_....abcd", "_....abcdYZMi4kon16g"},
+		{"pw", "_/...abcd", "_/...abcdYZMi4kon16g"},
+		{"pw", "_J9..abcdEXTRA", "_J9..abcdTZ/33djMPto"},
+		{"\x80\xffabcdefgh\x81", "_J9..zzzz", "_J9..zzzzDVrEpryvvEk"},
+		{"12345678", "_1...ZZZZ", "_1...ZZZZXuUNbMTbOmU"},
+		{"123456789", "_1...ZZZZ", "_1...ZZZZdEsPhWLeM.2"},
 	}
 	for _, tt := range tests {
 		got, err := Crypt(tt.key, tt.setting)
@@ -37,12 +46,12 @@ func TestCrypt(t *testing.T) {
 // exigo does not implement.
 func TestCryptRefused(t *testing.T) {
 	for _, s := range []string{"", "a", "a!", "a$", "ab\x80", "\x80b", "$6$rounds=10$abc", "$6$rounds=05000$abc",
-		"$6$rounds=$abc", "$6$rounds=abc", "$6$ab:c$", "$6$a b$", "$6$rounds=1000000000$abc", "$1$ab:c$"} {
+		"$6$rounds=$abc", "$6$rounds=abc", "$6$ab:c$", "$6$a b$", "$6$rounds=1000000000$abc", "$1$ab:c$", "_J9..abc", "_J9..abc!"} {
 		if got, err := Crypt("pw", s); !errors.Is(err, errInvalid) {
 			t.Errorf("Crypt(pw, %q) = %q, %v; want invalid", s, got, err)
 		}
 	}
-	for _, s := range []string{"$y$j9T$abc", "_J9..abcd", "$7$CU..../....abc", "$gy$j9T$abc", "$sha1$1000$abc", "$md5$abc", "$3$", "$2b$04$abc"} {
+	for _, s := range []string{"$y$j9T$abc", "$7$CU..../....abc", "$gy$j9T$abc", "$sha1$1000$abc", "$md5$abc", "$3$", "$2b$04$abc"} {
 		if _, err := Crypt("pw", s); !errors.Is(err, ErrUnsupported) {
 			t.Errorf("Crypt(pw, %q): %v; want ErrUnsupported", s, err)
 		}

@@ -124,14 +124,18 @@ func saltMaskOf(a, b byte) (uint64, bool) {
 	if i < 0 || j < 0 {
 		return 0, false
 	}
-	v := uint64(i) | uint64(j)<<6
+	return saltMask(i|j<<6, 12), true
+}
+
+// saltMask maps salt bit i to expansion bit 23-i.
+func saltMask(salt, bits int) uint64 {
 	var mask uint64
-	for bit := 0; bit < 12; bit++ {
-		if v>>bit&1 != 0 {
+	for bit := 0; bit < bits; bit++ {
+		if salt>>bit&1 != 0 {
 			mask |= 1 << (23 - bit)
 		}
 	}
-	return mask, true
+	return mask
 }
 
 // desCrypt is traditional crypt(3): 2 salt characters and 11 of hash.
@@ -143,14 +147,7 @@ func desCrypt(key, setting string) (string, error) {
 	if !ok {
 		return "", errInvalid
 	}
-	var k uint64
-	for i := 0; i < 8; i++ {
-		k <<= 8
-		if i < len(key) {
-			k |= uint64(key[i]<<1) & 0xff
-		}
-	}
-	ks := subkeys(k)
+	ks := subkeys(keyBlock(key))
 	var block uint64
 	for i := 0; i < 25; i++ {
 		block = encryptBlock(block, &ks, mask)
