@@ -8,9 +8,10 @@ import (
 	"strings"
 )
 
-// MaxLength is Exim's ADDRESS_MAXLENGTH: longer extracted addresses are
+// MaxLength is Exim 4.96's ADDRESS_MAXLENGTH: an address whose text (from
+// its start to its end in the input, comments included) is longer is
 // refused as "ridiculously long".
-const MaxLength = 512
+const MaxLength = 256
 
 // Parsed is an extracted address. Domain is "" for an unqualified one.
 type Parsed struct{ Address, LocalPart, Domain string }

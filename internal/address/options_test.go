@@ -85,6 +85,14 @@ func TestLengthLimit(t *testing.T) {
 	if _, err := Extract(lp + "@b"); err != nil {
 		t.Errorf("%d-byte address refused: %v", MaxLength, err)
 	}
+	if _, err := Extract("N <" + lp + "@b> (comment)"); err != nil {
+		t.Errorf("%d-byte address with a phrase refused: %v", MaxLength, err)
+	}
+	// The limit is on the text's extent: an inner comment counts (exim
+	// 4.96 refuses this 274-byte span holding a 252-byte address).
+	if _, err := Extract(strings.Repeat("x", 250) + "(cccccccccccccccccccc)@b"); err == nil {
+		t.Error("over-long span accepted")
+	}
 	_, err := Extract(lp + "@bc")
 	want := "address is ridiculously long: " + strings.Repeat("x", 64) + "..."
 	if err == nil || err.Error() != want {
