@@ -35,9 +35,6 @@ func (e *expander) cond(s string, i int, eval bool) (bool, int, error) {
 	if err != nil {
 		return false, end, err
 	}
-	if eval {
-		e.dbg.condition(name, r == testfor)
-	}
 	return r == testfor, end, nil
 }
 
@@ -289,8 +286,14 @@ func (e *expander) condMatch(subject arg, pattern string) (bool, error) {
 }
 
 func (e *expander) condInList(needle string, list arg, caseless bool) bool {
+	name := "inlist"
+	if caseless {
+		name = "inlisti"
+	}
+	e.dbg.note(e.depth, "condition: %s  item: %s", name, needle)
 	it := newListIter(list.s)
 	for item, ok := it.Next(); ok; item, ok = it.Next() {
+		e.dbg.note(e.depth, " compare %s", item)
 		if needle == item || (caseless && cmpCaseless(needle, item) == 0) {
 			e.setValue(item, list.t, true)
 			return true

@@ -55,6 +55,7 @@ func (e *expander) condForAll(s string, i int, name string, eval bool) (bool, in
 	if i >= len(s) || s[i] != '{' {
 		return false, i, failMsg(fmt.Sprintf("missing { after \"%s\"", name))
 	}
+	e.dbg.note(e.depth, "condition: %s", name)
 	list, lt, j, err := e.run(s, i+1, condFlags(eval, true))
 	if err != nil {
 		return false, j, err
@@ -89,10 +90,12 @@ func (e *expander) condForAll(s string, i int, name string, eval bool) (bool, in
 	result := false
 	for _, item := range items {
 		e.item, e.hasItem, e.itemTaint = item, true, lt
+		e.dbg.note(e.depth, "%s: $item = \"%s\"", name, item)
 		r, j, err := e.cond(s, condStart, true)
 		if err != nil {
 			return false, j, failMsg(fmt.Sprintf("%s inside \"%s\" condition", err.Error(), name))
 		}
+		e.dbg.note(e.depth, "%s: condition evaluated to %v", name, r)
 		result = r
 		if r == isAny {
 			break
@@ -145,6 +148,11 @@ func (e *expander) condBool(s string, i int, name string, eval bool) (bool, int,
 	}
 	t := strings.TrimFunc(args[0].s, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })
 	lax := name == "bool_lax"
+	if t == "" {
+		e.dbg.note(e.depth, "considering %s: <empty>", name)
+	} else {
+		e.dbg.note(e.depth, "considering %s: %s", name, t)
+	}
 	var v bool
 	switch {
 	case t == "":
@@ -160,6 +168,7 @@ func (e *expander) condBool(s string, i int, name string, eval bool) (bool, int,
 	default:
 		return false, j, failMsg(fmt.Sprintf("unrecognised boolean value \"%s\"", t))
 	}
+	e.dbg.note(e.depth, "%s: condition evaluated to %v", name, v)
 	return v, j, nil
 }
 

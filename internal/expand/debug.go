@@ -3,13 +3,15 @@ package expand
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
-// tracer writes a simplified form of Exim's "-d+expand" trace. A nil
-// tracer writes nothing, so the engine calls it unconditionally.
+// tracer writes the expansion part of Exim 4.96's "-d+expand" debug
+// output in its plain-ASCII (noutf8) form: each nesting level indented by
+// one more space. A nil tracer writes nothing, so the engine calls it
+// unconditionally.
 type tracer struct {
-	w     io.Writer
-	level int
+	w io.Writer
 }
 
 func newTracer(w io.Writer) *tracer {
@@ -19,52 +21,90 @@ func newTracer(w io.Writer) *tracer {
 	return &tracer{w: w}
 }
 
-func (t *tracer) considering(s string, fl flags) {
+func (t *tracer) printf(depth int, format string, args ...any) {
+	fmt.Fprintf(t.w, "%s"+format, append([]any{strings.Repeat(" ", depth)}, args...)...)
+}
+
+// considering starts each step of the expansion loop.
+func (t *tracer) considering(depth int, first bool, rest string, fl flags) {
 	if t == nil {
 		return
 	}
-	verb := "considering"
+	mark, verb := "|", "considering"
+	if first {
+		mark = "/"
+	}
 	if fl&skipping != 0 {
 		verb = "---scanning"
 	}
-	fmt.Fprintf(t.w, "/%s: %s\n", verb, s)
+	t.printf(depth, "%s%s: %s\n", mark, verb, rest)
 }
 
-func (t *tracer) interim(what, value string, fl flags) {
+// interim shows a piece of the result ("text", "protected", "op-res"...).
+func (t *tracer) interim(depth int, what, value string) {
 	if t == nil {
 		return
 	}
-	fmt.Fprintf(t.w, "|%11s: %s\n", what, value)
+	pad := 11 - len(what)
+	if pad < 0 {
+		pad = 0
+	}
+	t.printf(depth, "|%s%s: %s\n", strings.Repeat("-", pad), what, value)
 }
 
-func (t *tracer) result(expanded string, o *buf, fl flags) {
+func (t *tracer) backslashed(depth int, c byte) {
 	if t == nil {
 		return
 	}
-	fmt.Fprintf(t.w, "|--expanding: %s\n", expanded)
+	t.printf(depth, "|backslashed: '\\%c'\n", c)
+}
+
+func (t *tracer) result(depth int, expanded, result string, fl flags) {
+	if t == nil {
+		return
+	}
+	t.printf(depth, "|--expanding: %s\n", expanded)
 	if fl&skipping != 0 {
-		fmt.Fprintf(t.w, "|-----result: %s\n\\___skipping: result is not used\n", o.String())
+		t.printf(depth, "|-----result: %s\n", result)
+		t.printf(depth, "\\___skipping: result is not used\n")
 		return
 	}
-	fmt.Fprintf(t.w, "\\_____result: %s\n", o.String())
-	if o.tainted {
-		fmt.Fprintf(t.w, "       \\__(tainted)\n")
-	}
+	t.printf(depth, "\\_____result: %s\n", result)
 }
 
-func (t *tracer) failed(s string, err error) {
+func (t *tracer) failed(depth int, s string, err error) {
 	if t == nil {
 		return
 	}
-	fmt.Fprintf(t.w, "|failed to expand: %s\n\\___error message: %v\n", s, err)
+	t.printf(depth, "|failed to expand: %s\n", s)
 	if IsForcedFail(err) {
-		fmt.Fprintf(t.w, "\\failure was forced\n")
+		t.printf(depth, "|---error message: %v\n", err)
+		t.printf(depth, "\\failure was forced\n")
+		return
 	}
+	t.printf(depth, "\\___error message: %v\n", err)
 }
 
-func (t *tracer) condition(name string, result bool) {
+// note writes one of the free-form lines items add at their level.
+func (t *tracer) note(depth int, format string, args ...any) {
 	if t == nil {
 		return
 	}
-	fmt.Fprintf(t.w, "|  condition: %s\n|     result: %v\n", name, result)
+	t.printf(depth, format+"\n", args...)
+}
+
+// orNull is how Exim prints an unset value.
+func orNull(v string, ok bool) string {
+	if !ok {
+		return "NULL"
+	}
+	return v
+}
+
+// line writes a free-form debug line.
+func (t *tracer) line(s string) {
+	if t == nil {
+		return
+	}
+	fmt.Fprintln(t.w, s)
 }

@@ -140,12 +140,23 @@ func (e *expander) run(s string, i int, fl flags) (string, bool, int, error) {
 func (e *expander) runInto(s string, i int, fl flags, o *buf) (int, error) {
 	e.depth++
 	defer func() { e.depth-- }()
+	start := i
+	end, err := e.loop(s, i, fl, o)
+	if err != nil {
+		e.dbg.failed(e.depth, s[start:], err)
+		return end, err
+	}
+	e.dbg.result(e.depth, s[start:end], o.String(), fl)
+	return end, nil
+}
+
+// loop is the body of runInto: it consumes text, escapes and $ expansions.
+func (e *expander) loop(s string, i int, fl flags, o *buf) (int, error) {
 	if e.depth > maxDepth {
 		return i, failMsg("expansion nested too deeply")
 	}
-	start := i
-	e.dbg.considering(s[i:], fl)
-	for i < len(s) {
+	for first := true; i < len(s); first = false {
+		e.dbg.considering(e.depth, first, s[i:], fl)
 		c := s[i]
 		if c == '\\' {
 			n, err := e.escape(s, i, o)
@@ -163,14 +174,13 @@ func (e *expander) runInto(s string, i int, fl flags, o *buf) (int, error) {
 			for j < len(s) && s[j] != '$' && s[j] != '}' && s[j] != '\\' {
 				j++
 			}
-			e.dbg.interim("text", s[i:j], fl)
+			e.dbg.interim(e.depth, "text", s[i:j])
 			o.add(s[i:j], false)
 			i = j
 			continue
 		}
 		n, err := e.dollar(s, i+1, fl, o)
 		if err != nil {
-			e.dbg.failed(s[start:], err)
 			return n, err
 		}
 		i = n
@@ -182,7 +192,6 @@ func (e *expander) runInto(s string, i int, fl flags, o *buf) (int, error) {
 		}
 		return i, failMsg(msg)
 	}
-	e.dbg.result(s[start:i], o, fl)
 	return i, nil
 }
 
@@ -196,12 +205,15 @@ func (e *expander) escape(s string, i int, o *buf) (int, error) {
 		rest := s[i+2:]
 		j := strings.Index(rest, `\N`)
 		if j < 0 {
+			e.dbg.interim(e.depth, "protected", rest)
 			o.add(rest, false)
 			return len(s), nil
 		}
+		e.dbg.interim(e.depth, "protected", rest[:j])
 		o.add(rest[:j], false)
 		return i + 2 + j + 2, nil
 	}
+	e.dbg.backslashed(e.depth, s[i+1])
 	ch, n := interpretEscape(s, i)
 	o.addByte(ch)
 	return n, nil
@@ -276,7 +288,6 @@ func (e *expander) dollar(s string, i int, fl flags, o *buf) (int, error) {
 
 func (e *expander) addNumeric(n int, o *buf, fl flags) {
 	if n >= 0 && n < len(e.nums) {
-		e.dbg.interim("value", e.nums[n], fl)
 		o.add(e.nums[n], e.numsTaint)
 	}
 }
@@ -293,7 +304,6 @@ func (e *expander) plainVar(s string, i int, fl flags, o *buf) (int, error) {
 			}
 			return k, nil
 		}
-		e.dbg.interim("value", v, fl)
 		o.add(v, t)
 		return k, nil
 	}
@@ -301,7 +311,6 @@ func (e *expander) plainVar(s string, i int, fl flags, o *buf) (int, error) {
 	if !ok {
 		return j, failMsg(fmt.Sprintf("unknown variable name \"%s\"", name) + varHint(name))
 	}
-	e.dbg.interim("value", v, fl)
 	o.add(v, t)
 	return j, nil
 }
@@ -311,8 +320,10 @@ func (e *expander) braced(s string, i int, name string, fl flags, o *buf) (int, 
 	if fn := findItem(name); fn != nil {
 		start := o.len()
 		n, err := fn(e, s, i, fl, o, name)
-		if err == nil && fl&skipping == 0 && e.dbg != nil {
-			e.dbg.interim("item-res", o.String()[start:], fl)
+		// Exim shows an item's result unless it is the whole string; ${if}
+		// shows it even while skipping.
+		if err == nil && e.dbg != nil && (fl&skipping == 0 || name == "if") && (start > 0 || n < len(s)) {
+			e.dbg.interim(e.depth, "item-res", o.String()[start:])
 		}
 		return n, err
 	}

@@ -78,7 +78,8 @@ func itemIf(e *expander, s string, i int, fl flags, o *buf, name string) (int, e
 	if err != nil {
 		return j, err
 	}
-	e.dbg.interim("condition", s[i:j], fl)
+	e.dbg.interim(e.depth, "condition", s[i:j])
+	e.dbg.interim(e.depth, "result", map[bool]string{true: "true", false: "false"}[r])
 	j, err = e.yesNo(s, j, fl, r, e.save(), o, "if")
 	e.restoreValue(before)
 	e.restoreNums(before)

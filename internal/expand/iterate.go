@@ -79,11 +79,15 @@ func (e *expander) iterate(s string, expr int, name, list string, lt bool, o *bu
 	it := newListIter(list)
 	for item, ok := it.Next(); ok; item, ok = it.Next() {
 		e.item, e.hasItem, e.itemTaint = item, true, lt
+		e.dbg.note(e.depth, "%s: $item = '%s'  $value = '%s'", name, item, orNull(e.value, e.hasValue))
 		switch name {
 		case "filter":
 			saved := e.save()
 			r, _, err := e.cond(s, expr, true)
 			e.restoreValue(saved)
+			if err == nil {
+				e.dbg.note(e.depth, "filter: condition is %v", r)
+			}
 			if err != nil {
 				finishList(o, start)
 				return failMsg(fmt.Sprintf("%s inside \"%s\" condition", err.Error(), name))
@@ -195,6 +199,7 @@ func (e *expander) sortList(list string, lt bool, op, xtract string, o *buf) err
 	it := newListIter(list)
 	for item, ok := it.Next(); ok; item, ok = it.Next() {
 		e.item, e.hasItem, e.itemTaint = item, true, lt
+		e.dbg.note(e.depth, "sort: $item = \"%s\"", item)
 		key, _, _, err := e.run(xtract, 0, honorDollar)
 		if err != nil || key == "" {
 			return failMsg(fmt.Sprintf("field-extract in sort: \"%s\"", xtract))
@@ -209,6 +214,10 @@ func (e *expander) sortList(list string, lt bool, op, xtract string, o *buf) err
 		sorted = append(sorted, sortEntry{})
 		copy(sorted[pos+1:], sorted[pos:])
 		sorted[pos] = sortEntry{item, key}
+		if e.dbg != nil {
+			e.dbg.note(e.depth, "sort: dstlist = \"%s\"", joinSorted(sorted, it.Sep(), false))
+			e.dbg.note(e.depth, "sort: dstkeylist = \"%s\"", joinSorted(sorted, it.Sep(), true))
+		}
 	}
 	start := o.len()
 	for _, d := range sorted {
@@ -221,6 +230,22 @@ func (e *expander) sortList(list string, lt bool, op, xtract string, o *buf) err
 		o.taint()
 	}
 	return nil
+}
+
+// joinSorted renders the items (or keys) for the debug trace.
+func joinSorted(sorted []sortEntry, sep byte, keys bool) string {
+	var o buf
+	for k, d := range sorted {
+		if k > 0 {
+			o.addByte(sep)
+		}
+		if keys {
+			appendDoubled(&o, d.key, sep)
+		} else {
+			appendDoubled(&o, d.item, sep)
+		}
+	}
+	return o.String()
 }
 
 func appendDoubled(o *buf, item string, sep byte) {
@@ -298,6 +323,7 @@ func itemSg(e *expander, s string, i int, fl flags, o *buf, name string) (int, e
 			}
 		}
 		e.nums, e.numsTaint = nums, subject.t
+		e.dbg.note(e.depth, "sg: match")
 		o.add(subject.s[at:m[0]], subject.t)
 		v, t, err := e.expandString(repl)
 		if err != nil {

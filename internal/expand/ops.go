@@ -92,7 +92,7 @@ func (e *expander) operator(s string, i int, name string, fl flags, o *buf) (int
 	if err != nil {
 		return j, errMsg(err)
 	}
-	e.dbg.interim("op-res", r, fl)
+	e.dbg.interim(e.depth, "op-res", r)
 	o.add(r, rt)
 	return j, nil
 }

@@ -33,7 +33,7 @@ func itemReadsocket(e *expander, s string, i int, fl flags, o *buf, name string)
 		failFl := braceEnds | honorDollar | skipping
 		if sockErr != nil {
 			failFl = braceEnds | honorDollar
-			e.dbg.interim("sock-fail", sockErr.Error(), fl)
+			e.dbg.line(sockErr.Error())
 		}
 		v, t, j, err := e.run(s, i+1, failFl)
 		if err != nil {

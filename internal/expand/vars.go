@@ -9,11 +9,19 @@ import (
 // state set by the running expansion first, then ACL variables, then
 // Context.Vars, the registry, and Exim's own table of known names.
 func (e *expander) lookupVar(name string, skip bool) (string, bool, bool) {
-	if v, t, ok := e.stateVar(name); ok {
-		return v, t, true
-	}
 	if isACLVar(name) {
 		return e.aclVar(name)
+	}
+	v, t, ok := e.findVar(name, skip)
+	if ok && skip {
+		return "", false, true // Exim does not evaluate variables while skipping
+	}
+	return v, t, ok
+}
+
+func (e *expander) findVar(name string, skip bool) (string, bool, bool) {
+	if v, t, ok := e.stateVar(name); ok {
+		return v, t, true
 	}
 	if vars := e.c.Vars; vars != nil {
 		if v, t, ok := vars.Var(name); ok {
