@@ -37,6 +37,9 @@ type Context struct {
 	Headers Headers
 	Lists   *lists.Env
 	Debug   io.Writer // -d output; nil for none
+	// DebugASCII draws the -d trace with ASCII instead of Exim's default
+	// UTF-8 box characters (Exim's "-d+noutf8").
+	DebugASCII bool
 	// ACL variables ($acl_c*, $acl_m*) set while expanding, keyed by name.
 	ACL map[string]string
 }
@@ -53,7 +56,7 @@ func (c *Context) ExpandTaint(s string) (value string, tainted bool, err error) 
 	if strings.IndexByte(s, '$') < 0 && strings.IndexByte(s, '\\') < 0 {
 		return s, false, nil // nothing to expand: Exim returns the string as it is
 	}
-	e := expander{c: c, dbg: newTracer(c.Debug)}
+	e := expander{c: c, dbg: newTracer(c.Debug, !c.DebugASCII)}
 	v, t, _, err := e.run(s, 0, honorDollar)
 	if err != nil {
 		return "", false, err

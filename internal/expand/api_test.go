@@ -203,7 +203,7 @@ func TestWildlsearchHook(t *testing.T) {
 
 func TestDebugTrace(t *testing.T) {
 	var w bytes.Buffer
-	c := &Context{Debug: &w}
+	c := &Context{Debug: &w, DebugASCII: true}
 	if v, err := c.Expand("${if eq{a}{a}{${lc:X}}{no}}"); err != nil || v != "x" {
 		t.Fatal(v, err)
 	}

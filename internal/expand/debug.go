@@ -7,22 +7,52 @@ import (
 )
 
 // tracer writes the expansion part of Exim 4.96's "-d+expand" debug
-// output in its plain-ASCII (noutf8) form: each nesting level indented by
-// one more space. A nil tracer writes nothing, so the engine calls it
-// unconditionally.
+// output: each nesting level indented by one more space, the tree drawn
+// with UTF-8 box characters or, with noutf8, ASCII. A nil tracer writes
+// nothing, so the engine calls it unconditionally.
 type tracer struct {
-	w io.Writer
+	w    io.Writer
+	utf8 bool
 }
 
-func newTracer(w io.Writer) *tracer {
+func newTracer(w io.Writer, utf8 bool) *tracer {
 	if w == nil {
 		return nil
 	}
-	return &tracer{w: w}
+	return &tracer{w: w, utf8: utf8}
 }
 
+// printf writes a line of the tree, its ASCII drawing converted to box
+// characters when the tracer draws in UTF-8.
 func (t *tracer) printf(depth int, format string, args ...any) {
-	fmt.Fprintf(t.w, "%s"+format, append([]any{strings.Repeat(" ", depth)}, args...)...)
+	line := fmt.Sprintf(format, args...)
+	if t.utf8 {
+		line = boxDrawing(line)
+	}
+	fmt.Fprintf(t.w, "%s%s", strings.Repeat(" ", depth), line)
+}
+
+// boxDrawing turns the ASCII tree prefix ("/", "|", "\" and the "-" or
+// "_" run after it) into Exim's box characters.
+func boxDrawing(line string) string {
+	var b strings.Builder
+	switch line[0] {
+	case '/':
+		b.WriteString("╭")
+	case '|':
+		b.WriteString("├")
+	case '\\':
+		b.WriteString("╰")
+	default:
+		return line
+	}
+	k := 1
+	for k < len(line) && (line[k] == '-' || line[k] == '_') {
+		b.WriteString("─")
+		k++
+	}
+	b.WriteString(line[k:])
+	return b.String()
 }
 
 // considering starts each step of the expansion loop.
@@ -90,7 +120,7 @@ func (t *tracer) note(depth int, format string, args ...any) {
 	if t == nil {
 		return
 	}
-	t.printf(depth, format+"\n", args...)
+	fmt.Fprintf(t.w, "%s%s\n", strings.Repeat(" ", depth), fmt.Sprintf(format, args...))
 }
 
 // orNull is how Exim prints an unset value.

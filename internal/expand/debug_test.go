@@ -25,7 +25,7 @@ func TestDebugTraceMatchesExim(t *testing.T) {
 		t.Fatal(err)
 	}
 	var w bytes.Buffer
-	c := &Context{Debug: &w, Vars: &mapVars{m: map[string]string{"primary_hostname": "myhost.test.ex"}}}
+	c := &Context{Debug: &w, DebugASCII: true, Vars: &mapVars{m: map[string]string{"primary_hostname": "myhost.test.ex"}}}
 	for _, line := range strings.Split(strings.TrimRight(string(cases), "\n"), "\n") {
 		_, _ = c.Expand(strings.ReplaceAll(line, "DIR/", dir+"/"))
 	}
@@ -40,4 +40,21 @@ func TestDebugTraceMatchesExim(t *testing.T) {
 		}
 	}
 	t.Fatalf("trace lengths differ: want %d lines, got %d", len(wl), len(gl))
+}
+
+// TestDebugTraceUTF8 checks Exim's default drawing (recorded without
+// noutf8 into testdata/debug_trace_utf8.txt).
+func TestDebugTraceUTF8(t *testing.T) {
+	want, err := os.ReadFile("testdata/debug_trace_utf8.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w bytes.Buffer
+	c := &Context{Debug: &w}
+	for _, s := range []string{"${if eq{a}{b}{y}{${lc:X}}}x", "x${if eq{a}{b}{y}fail}", `a\tb \N$x\N`} {
+		_, _ = c.Expand(s)
+	}
+	if w.String() != string(want) {
+		t.Fatalf("got\n%s\nwant\n%s", w.String(), want)
+	}
 }
