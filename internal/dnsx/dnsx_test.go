@@ -22,7 +22,7 @@ broken.test. 300 IN A 127.0.0.9
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	srv.ServFail["broken.test."] = true
+	srv.SetServFail("broken.test.", true)
 	r := &dnsx.Resolver{Servers: []string{srv.Addr}}
 	ctx := context.Background()
 

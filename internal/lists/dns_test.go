@@ -37,8 +37,8 @@ func dnsEnv(t *testing.T) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	srv.ServFail["broken.test."] = true
-	srv.ServFail["mxbroken.test."] = true
+	srv.SetServFail("broken.test.", true)
+	srv.SetServFail("mxbroken.test.", true)
 	return &Env{
 		PrimaryHostname: "myhost.test",
 		LocalIPs:        []string{"127.0.0.1", "::1"},

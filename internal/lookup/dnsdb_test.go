@@ -33,7 +33,7 @@ func startDNS(t *testing.T) *dnstest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.ServFail["broken.test."] = true
+	srv.SetServFail("broken.test.", true)
 	old := dnsx.Default()
 	dnsx.SetDefault(&dnsx.Resolver{Servers: []string{srv.Addr}, Retries: 1})
 	t.Cleanup(func() { dnsx.SetDefault(old); srv.Close(); Tidy() })
@@ -110,7 +110,7 @@ func TestDnsdbFailures(t *testing.T) {
 
 func TestDnsdbDNSSECVariable(t *testing.T) {
 	srv := startDNS(t)
-	srv.AD["a.test."] = true
+	srv.SetAD("a.test.", true)
 	spec, _ := ParseSpec("dnsdb")
 	for _, tc := range []struct{ query, want string }{
 		{"a=a.test", "yes"},

@@ -13,22 +13,36 @@ import (
 )
 
 // Server answers authoritatively from the records it was given.
-// Names listed in ServFail answer SERVFAIL (to test DEFER handling).
+// SetServFail and SetAD change answers while it serves.
 type Server struct {
 	Addr     string // "127.0.0.1:port"
 	mu       sync.RWMutex
 	records  map[string][]dns.RR // key: lower-case fqdn
-	ServFail map[string]bool
-	// AD, when set for a name, makes answers for it carry the AD bit.
-	AD  map[string]bool
-	udp *dns.Server
-	tcp *dns.Server
+	servFail map[string]bool
+	ad       map[string]bool
+	udp      *dns.Server
+	tcp      *dns.Server
+}
+
+// SetServFail makes queries for the fully qualified name answer SERVFAIL
+// (to test DEFER handling), or stop doing so.
+func (s *Server) SetServFail(fqdn string, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.servFail[strings.ToLower(fqdn)] = on
+}
+
+// SetAD makes answers for the name carry the AD (DNSSEC-validated) bit.
+func (s *Server) SetAD(fqdn string, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ad[strings.ToLower(fqdn)] = on
 }
 
 // Start parses zone (RFC 1035 master-file text, $ORIGIN allowed) and
 // serves it on 127.0.0.1 at a free port (or at addr when not empty).
 func Start(zone string, addr string) (*Server, error) {
-	s := &Server{records: map[string][]dns.RR{}, ServFail: map[string]bool{}, AD: map[string]bool{}}
+	s := &Server{records: map[string][]dns.RR{}, servFail: map[string]bool{}, ad: map[string]bool{}}
 	if err := s.Add(zone); err != nil {
 		return nil, err
 	}
@@ -93,12 +107,12 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	name := strings.ToLower(q.Name)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if s.ServFail[name] {
+	if s.servFail[name] {
 		m.Rcode = dns.RcodeServerFailure
 		w.WriteMsg(m)
 		return
 	}
-	m.AuthenticatedData = s.AD[name]
+	m.AuthenticatedData = s.ad[name]
 	// Follow CNAMEs within our data, as a recursive resolver would.
 	for hops := 0; hops < 8; hops++ {
 		rrs, exists := s.records[name]

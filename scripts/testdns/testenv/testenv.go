@@ -30,7 +30,7 @@ func StartDNS(zoneFile, addr string) (*dnstest.Server, error) {
 		return nil, err
 	}
 	for _, name := range ServFailNames(string(text)) {
-		srv.ServFail[name] = true
+		srv.SetServFail(name, true)
 	}
 	return srv, nil
 }
