@@ -6,6 +6,15 @@ import (
 	"strings"
 )
 
+func init() {
+	// What the core already acts on: the expansion variables, the
+	// resolver, and the places files live.
+	MarkImplemented(KindMain, "", "primary_hostname", "qualify_domain",
+		"qualify_recipient", "spool_directory", "log_file_path",
+		"keep_environment", "add_environment", "headers_charset",
+		"dns_servers", "exim_path", "exim_user", "exim_group")
+}
+
 // check runs the whole-configuration checks Exim makes after reading.
 func (c *Config) check() error {
 	return nil
@@ -30,7 +39,7 @@ func (c *Config) collectWarnings() {
 func (o *Options) unimplemented() []string {
 	var out []string
 	for name, v := range o.vals {
-		if v.Def != nil && !v.Def.Implemented {
+		if v.Def != nil && !isImplemented(o.kind, o.driver, v.Def) {
 			out = append(out, name)
 		}
 	}

@@ -74,11 +74,39 @@ type OptionDef struct {
 
 var registry = struct {
 	sync.RWMutex
-	generic map[Kind]map[string]*OptionDef
-	drivers map[Kind]map[string]map[string]*OptionDef
+	generic     map[Kind]map[string]*OptionDef
+	drivers     map[Kind]map[string]map[string]*OptionDef
+	implemented map[implKey]bool
 }{
-	generic: map[Kind]map[string]*OptionDef{},
-	drivers: map[Kind]map[string]map[string]*OptionDef{},
+	generic:     map[Kind]map[string]*OptionDef{},
+	drivers:     map[Kind]map[string]map[string]*OptionDef{},
+	implemented: map[implKey]bool{},
+}
+
+type implKey struct {
+	kind         Kind
+	driver, name string
+}
+
+// MarkImplemented records that exigo acts on these options (driver ""
+// for main or generic options). The package that implements a feature
+// calls it from init, so -bV stops warning about the options.
+func MarkImplemented(kind Kind, driver string, names ...string) {
+	registry.Lock()
+	defer registry.Unlock()
+	for _, n := range names {
+		registry.implemented[implKey{kind, driver, n}] = true
+	}
+}
+
+func isImplemented(kind Kind, driver string, def *OptionDef) bool {
+	if def.Implemented {
+		return true
+	}
+	registry.RLock()
+	defer registry.RUnlock()
+	return registry.implemented[implKey{kind, driver, def.Name}] ||
+		registry.implemented[implKey{kind, "", def.Name}]
 }
 
 // RegisterGeneric adds options valid in every instance of the kind (for

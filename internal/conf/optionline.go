@@ -50,7 +50,23 @@ func (p *parser) setOptionHint(opts *Options, l line, what, hint string) error {
 	}
 	v.Set, v.Hidden, v.File, v.Line = true, hidden, l.file, l.num
 	opts.vals[name] = v
+	for _, target := range optionFanOut[name] {
+		if d := opts.Def(target); d != nil {
+			c := *v
+			c.Def = d
+			opts.vals[target] = &c
+		}
+	}
 	return nil
+}
+
+// optionFanOut lists options that set others: Exim's router "verify" is
+// verify_sender plus verify_recipient, and return_size_limit is the old
+// name of bounce_return_size_limit.
+var optionFanOut = map[string][]string{
+	"verify":            {"verify_sender", "verify_recipient"},
+	"fail_verify":       {"fail_verify_sender", "fail_verify_recipient"},
+	"return_size_limit": {"bounce_return_size_limit"},
 }
 
 // optionValue reads the part after the name.
