@@ -25,7 +25,11 @@ type Options struct {
 	DefineList []string          // names in order, for -bP macros
 	Debug      string            // -d[+selectors]; "" when not given
 	DebugOn    bool
-	Args       []string // what remains (strings for -be, options for -bP)
+	Sender     *string // -f: the envelope sender ("" for <>); nil when not given
+	// Session values given with -oMa, -oMaa, -oMai, -oMas, -oMi, -oMr,
+	// -oMs, -oMt and -p, keyed by the option without its dash.
+	Session map[string]string
+	Args    []string // what remains (strings for -be, options for -bP)
 }
 
 // usageError is Exim's wording for a bad option.
@@ -90,6 +94,29 @@ func (o *Options) parseOne(a string, rest []string) ([]string, error) {
 		if err := o.addDefine(def); err != nil {
 			return nil, err
 		}
+	case a == "-f" || a == "-r":
+		if len(rest) == 0 {
+			return nil, &usageError{a}
+		}
+		sender := rest[0]
+		o.Sender, rest = &sender, rest[1:]
+	case strings.HasPrefix(a, "-f") || strings.HasPrefix(a, "-r"):
+		sender := a[2:]
+		o.Sender = &sender
+	case a == "-oMa" || a == "-oMaa" || a == "-oMai" || a == "-oMas" || a == "-oMi" ||
+		a == "-oMr" || a == "-oMs" || a == "-oMt":
+		if len(rest) == 0 {
+			return nil, &usageError{a}
+		}
+		o.setSession(a[1:], rest[0])
+		rest = rest[1:]
+	case strings.HasPrefix(a, "-p") && len(a) > 2:
+		// Sendmail's -p<protocol>[:<host>].
+		proto, host, _ := strings.Cut(a[2:], ":")
+		o.setSession("oMr", proto)
+		if host != "" {
+			o.setSession("oMs", host)
+		}
 	case strings.HasPrefix(a, "-d"):
 		o.DebugOn = true
 		o.Debug = a[2:]
@@ -116,4 +143,11 @@ func (o *Options) addDefine(def string) error {
 	}
 	o.Defines[name] = strings.TrimSpace(value)
 	return nil
+}
+
+func (o *Options) setSession(key, value string) {
+	if o.Session == nil {
+		o.Session = map[string]string{}
+	}
+	o.Session[key] = value
 }

@@ -30,6 +30,12 @@ func (c *Config) Var(name string) (string, bool) {
 		return c.String("exim_path"), true
 	case "bounce_return_size_limit":
 		return strconv.FormatInt(c.Int("bounce_return_size_limit"), 10), true
+	case "headers_charset":
+		// Not a variable in Exim, but the expander reads the charset
+		// for $h_ and ${rfc2047:} through it.
+		return c.String("headers_charset"), true
+	case "print_topbitchars":
+		return strconv.FormatBool(c.Bool("print_topbitchars")), true
 	case "exim_uid":
 		return strconv.Itoa(os.Geteuid()), true
 	case "exim_gid":

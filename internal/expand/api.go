@@ -5,6 +5,7 @@
 package expand
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -42,6 +43,29 @@ type Context struct {
 	DebugASCII bool
 	// ACL variables ($acl_c*, $acl_m*) set while expanding, keyed by name.
 	ACL map[string]string
+	// Environ is the environment ${env} reads and ${run} passes on, as
+	// "NAME=value" entries: Exim's keep_environment and add_environment
+	// applied. nil means this process's own environment.
+	Environ []string
+	// Log receives the lines Exim writes to its main log while expanding
+	// (refused tainted names, for example); nil drops them.
+	Log func(line string)
+
+	// Process-wide results Exim keeps between expansions ($runrc and
+	// $prvscheck_*): the next expansion with this Context sees them.
+	kept keptState
+}
+
+type keptState struct {
+	runrc                               int
+	runrcSet, prvsActive                bool
+	prvsAddress, prvsKeynum, prvsResult string
+}
+
+func (c *Context) log(format string, args ...any) {
+	if c.Log != nil {
+		c.Log(fmt.Sprintf(format, args...))
+	}
 }
 
 // Expand expands s as Exim's expand_string does.
@@ -57,7 +81,12 @@ func (c *Context) ExpandTaint(s string) (value string, tainted bool, err error) 
 		return s, false, nil // nothing to expand: Exim returns the string as it is
 	}
 	e := expander{c: c, dbg: newTracer(c.Debug, !c.DebugASCII)}
+	k := &c.kept
+	e.runrc, e.runrcSet, e.prvsActive = k.runrc, k.runrcSet, k.prvsActive
+	e.prvsAddress, e.prvsKeynum, e.prvsResult = k.prvsAddress, k.prvsKeynum, k.prvsResult
 	v, t, _, err := e.run(s, 0, honorDollar)
+	k.runrc, k.runrcSet, k.prvsActive = e.runrc, e.runrcSet, e.prvsActive
+	k.prvsAddress, k.prvsKeynum, k.prvsResult = e.prvsAddress, e.prvsKeynum, e.prvsResult
 	if err != nil {
 		return "", false, err
 	}

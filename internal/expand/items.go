@@ -154,6 +154,7 @@ func (e *expander) doLookup(spec *lookup.Spec, key *arg, file string, fileTainte
 	} else {
 		if fileTainted {
 			// Exim refuses tainted file names without setting a message.
+			e.c.log("Tainted filename for search: '%s'", file)
 			return false, failMsg("(null)")
 		}
 		what = key.s
@@ -196,7 +197,7 @@ func itemEnv(e *expander, s string, i int, fl flags, o *buf, name string) (int, 
 	if j >= len(s) || s[j] != '}' {
 		return j + 1, e.curly("missing '}' for name arg of env")
 	}
-	v, ok := lookupEnv(key)
+	v, ok := e.c.lookupEnv(key)
 	e.setValue(v, true, ok)
 	return e.yesNo(s, j+1, fl, ok, saved, o, "env")
 }

@@ -343,6 +343,7 @@ func (e *expander) expandString(a arg) (string, bool, error) {
 		return a.s, a.t, nil
 	}
 	if a.t {
+		e.c.log("attempt to expand tainted string '%s'", a.s)
 		return "", false, failMsg(fmt.Sprintf("attempt to expand tainted string '%s'", a.s))
 	}
 	v, t, _, err := e.run(a.s, 0, honorDollar)

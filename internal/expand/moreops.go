@@ -82,7 +82,9 @@ func opRFC2047(e *expander, _, _ string, sub arg) (string, bool, error) {
 	prefix := "=?" + e.headersCharset() + "?Q?"
 	var b strings.Builder
 	b.WriteString(prefix)
-	lineStart, coded, firstByte := 0, false, false
+	// Exim counts the first word's length without its "=?charset?Q?"
+	// prefix and the later ones with it.
+	lineStart, coded, firstByte := b.Len(), false, false
 	for k := 0; k < len(sub.s); k++ {
 		if b.Len()-lineStart > 67 && !firstByte {
 			b.WriteString("?= ")

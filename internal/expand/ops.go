@@ -33,7 +33,7 @@ func init() {
 		"base62": opErr(funcs.Base62, false), "base62d": opErr(funcs.Base62Decode, false),
 		"base32": opErr(funcs.Base32, false), "base32d": opErr(funcs.Base32Decode, false),
 		"hex2b64": opErr(funcs.Hex2B64, false), "hexquote": opPlain(funcs.HexQuote),
-		"quote": opQuote, "rxquote": opPlain(funcs.RxQuote), "escape": opPlain(funcs.Escape),
+		"quote": opQuote, "rxquote": opPlain(funcs.RxQuote), "escape": opEscape,
 		"escape8bit": opPlain(funcs.Escape8bit), "eval": opEval, "eval10": opEval,
 		"mask": opMask, "ipv6norm": opErr(funcs.IPv6Norm, false),
 		"ipv6denorm": opErr(funcs.IPv6Denorm, false), "reverse_ip": opErr(funcs.ReverseIP, false),
@@ -176,6 +176,7 @@ func opExpand(e *expander, _, _ string, sub arg) (string, bool, error) {
 	var t bool
 	err := error(nil)
 	if sub.t {
+		e.c.log("attempt to expand tainted string '%s'", sub.s)
 		err = failMsg(fmt.Sprintf("attempt to expand tainted string '%s'", sub.s))
 	} else {
 		v, t, _, err = e.run(sub.s, 0, honorDollar)
@@ -242,4 +243,15 @@ func opQuote(_ *expander, name, argText string, sub arg) (string, bool, error) {
 		return "", false, failMsg(fmt.Sprintf("\"%s\" unrecognized after \"${quote_%s\"", opt, typ))
 	}
 	return sub.s, sub.t, nil
+}
+
+// opEscape is ${escape:}; the main option print_topbitchars (read through
+// Vars) leaves bytes with the top bit set alone, as in Exim.
+func opEscape(e *expander, _, _ string, sub arg) (string, bool, error) {
+	if e.c.Vars != nil {
+		if v, _, ok := e.c.Vars.Var("print_topbitchars"); ok && v == "true" {
+			return funcs.EscapeTopBit(sub.s), sub.t, nil
+		}
+	}
+	return funcs.Escape(sub.s), sub.t, nil
 }

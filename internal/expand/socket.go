@@ -22,6 +22,9 @@ func itemReadsocket(e *expander, s string, i int, fl flags, o *buf, name string)
 	i = j
 	var sockErr error
 	if fl&skipping == 0 {
+		if args[0].t {
+			e.c.log("Tainted filename for search: '%s'", args[0].s)
+		}
 		v, err := readSocket(args)
 		if err != nil {
 			sockErr = err

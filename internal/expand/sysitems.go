@@ -42,6 +42,7 @@ func itemReadfile(e *expander, s string, i int, fl flags, o *buf, name string) (
 	file := args[0]
 	if file.t {
 		// Exim 4.96 refuses to open tainted names as if permission was denied.
+		e.c.log("Tainted filename '%s'", file.s)
 		return j, openFailed(file.s, syscall.EACCES)
 	}
 	data, err := os.ReadFile(file.s)
@@ -58,7 +59,17 @@ func itemReadfile(e *expander, s string, i int, fl flags, o *buf, name string) (
 	return j, nil
 }
 
-func lookupEnv(key string) (string, bool) { return os.LookupEnv(key) }
+func (c *Context) lookupEnv(key string) (string, bool) {
+	if c.Environ == nil {
+		return os.LookupEnv(key)
+	}
+	for _, kv := range c.Environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v, true
+		}
+	}
+	return "", false
+}
 
 // runTimeout is how long ${run} waits for the command's output.
 var runTimeout = 60 * time.Second
@@ -101,7 +112,10 @@ func itemRun(e *expander, s string, i int, fl flags, o *buf, name string) (int, 
 		if err != nil {
 			return i, err
 		}
-		out, rc, err := runCommand(argv, tainted0)
+		if tainted0 {
+			e.c.log("Attempt to exec tainted path: '%s'", argv[0])
+		}
+		out, rc, err := runCommand(argv, tainted0, e.c.Environ)
 		if err != nil {
 			return i, err
 		}
@@ -128,7 +142,11 @@ func (e *expander) runPreexpanded(s string, i int, fl flags, o *buf) (int, error
 		e.runrc, e.runrcSet = 0, true
 		e.setValue("", false, false)
 	} else {
-		out, rc, err := runCommand(splitCommand(cmd), ct)
+		argv := splitCommand(cmd)
+		if ct && len(argv) > 0 {
+			e.c.log("Attempt to exec tainted path: '%s'", argv[0])
+		}
+		out, rc, err := runCommand(argv, ct, e.c.Environ)
 		if err != nil {
 			return i, err
 		}
@@ -159,7 +177,7 @@ func (e *expander) commandArgs(raw string) ([]string, bool, error) {
 
 // runCommand runs the command line without a shell (split as Exim's
 // transport_set_up_command does) and returns its output and status.
-func runCommand(argv []string, tainted0 bool) (string, int, error) {
+func runCommand(argv []string, tainted0 bool, env []string) (string, int, error) {
 	if len(argv) == 0 {
 		argv = []string{""}
 	}
@@ -169,7 +187,7 @@ func runCommand(argv []string, tainted0 bool) (string, int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0])
-	cmd.Path, cmd.Args, cmd.Dir = argv[0], argv, "/"
+	cmd.Path, cmd.Args, cmd.Dir, cmd.Env = argv[0], argv, "/", env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = &out, &out, nil
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

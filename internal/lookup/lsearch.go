@@ -3,6 +3,7 @@ package lookup
 import (
 	"fmt"
 	"os"
+	"syscall"
 )
 
 // lsKind tells the lsearch family apart; they share the file format.
@@ -32,6 +33,10 @@ func init() {
 
 // Open reads (or takes from the parsed-file cache) an lsearch-format file.
 func (d lsDriver) Open(file string, _ []string) (Handle, error) {
+	if file == "" {
+		// An empty name is a file that does not exist, as Exim's fopen sees it.
+		return nil, openFailed(file, "linear search", syscall.ENOENT)
+	}
 	f, err := os.Open(sysPath(file))
 	if err != nil {
 		return nil, openFailed(file, "linear search", err)

@@ -56,6 +56,14 @@ func Escape(s string) string { return Printing(s, false, false) }
 // Printing is Exim's string_printing2(): as Escape, and also escaping tab
 // (as \t) and space (as \040) when asked, as some log and error texts do.
 func Printing(s string, escapeTab, escapeSpace bool) string {
+	return printing(s, escapeTab, escapeSpace, false)
+}
+
+// EscapeTopBit is ${escape:} under print_topbitchars: bytes with the top
+// bit set are left as they are.
+func EscapeTopBit(s string) string { return printing(s, false, false, true) }
+
+func printing(s string, escapeTab, escapeSpace, topBit bool) string {
 	clean := func(c byte) bool {
 		if c == '\t' {
 			return !escapeTab
@@ -63,7 +71,7 @@ func Printing(s string, escapeTab, escapeSpace bool) string {
 		if c == ' ' {
 			return !escapeSpace
 		}
-		return c > ' ' && c < 0x7f
+		return (c > ' ' && c < 0x7f) || (topBit && c >= 0x80)
 	}
 	i := 0
 	for i < len(s) && clean(s[i]) {
