@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"exigo/internal/expand"
@@ -45,9 +46,14 @@ func (r *run) expandLines(out *bufio.Writer, ctx *expand.Context) {
 		return
 	}
 	in := bufio.NewReader(r.stdin)
+	// A person at a terminal needs each prompt at once; a pipe does not,
+	// and a write per line would dominate the time of a long batch.
+	interactive := isTerminal(r.stdin)
 	for {
 		out.WriteString("> ")
-		out.Flush()
+		if interactive {
+			out.Flush()
+		}
 		line, ok := readLogicalLine(in)
 		if !ok {
 			out.WriteString("\n")
@@ -80,4 +86,13 @@ func readLogicalLine(in *bufio.Reader) (string, bool) {
 		parts = append(parts, line)
 		return joinContinuation(parts), true
 	}
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
