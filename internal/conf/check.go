@@ -13,6 +13,10 @@ func init() {
 		"qualify_recipient", "spool_directory", "log_file_path",
 		"keep_environment", "add_environment", "headers_charset",
 		"dns_servers", "exim_path", "exim_user", "exim_group")
+	// The reader itself acts on "driver": it picks the option table.
+	for _, k := range []Kind{KindRouter, KindTransport, KindAuthenticator} {
+		MarkImplemented(k, "", "driver")
+	}
 }
 
 // check runs the whole-configuration checks Exim makes after reading.
