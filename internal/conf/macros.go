@@ -22,6 +22,9 @@ type macroTable struct {
 func newMacroTable(defines map[string]string) (*macroTable, error) {
 	t := &macroTable{}
 	builtin := features.Macros()
+	for n, v := range registryMacros() {
+		builtin[n] = v
+	}
 	names := make([]string, 0, len(builtin))
 	for n := range builtin {
 		names = append(names, n)
@@ -236,4 +239,37 @@ func (c *condStack) apply(d condDirective, found bool) error {
 		c.state = condNext[c.state][action]
 	}
 	return nil
+}
+
+// registryMacros are Exim's _DRIVER_*, _OPT_* and _ACL_* built-in macros,
+// made from what the option tables and ACL lists hold.
+func registryMacros() map[string]string {
+	m := map[string]string{}
+	up := strings.ToUpper
+	for _, kind := range []Kind{KindMain, KindRouter, KindTransport, KindAuthenticator} {
+		plural, singular := kind.Section()
+		generic, _ := Defs(kind, "")
+		for _, d := range generic {
+			m["_OPT_"+up(plural)+"_"+up(d.Name)] = "y"
+		}
+		if kind == KindMain {
+			continue
+		}
+		for _, drv := range DriverNames(kind) {
+			m["_DRIVER_"+up(singular)+"_"+up(drv)] = "y"
+			_, private := Defs(kind, drv)
+			for _, d := range private {
+				m["_OPT_"+up(singular)+"_"+up(drv)+"_"+up(d.Name)] = "y"
+			}
+		}
+	}
+	registry.RLock()
+	defer registry.RUnlock()
+	for n := range aclConditions {
+		m["_ACL_COND_"+up(n)] = "y"
+	}
+	for n := range aclModifiers {
+		m["_ACL_MOD_"+up(n)] = "y"
+	}
+	return m
 }

@@ -340,3 +340,15 @@ func TestCommandMacroNames(t *testing.T) {
 		t.Errorf("lower case -D: %v", err)
 	}
 }
+
+func TestRegistryMacros(t *testing.T) {
+	c := mustParse(t, head+".ifdef _OPT_ROUTER_REDIRECT_DATA\nsmtp_accept_max = 9\n.endif\n", nil)
+	if c.Int("smtp_accept_max") != 9 {
+		t.Error("_OPT_ROUTER_REDIRECT_DATA not defined")
+	}
+	for _, name := range []string{"_DRIVER_ROUTER_ACCEPT", "_OPT_MAIN_ACCEPT_8BITMIME", "_ACL_COND_ACL", "_ACL_MOD_SET", "_HAVE_LMDB"} {
+		if v, ok := c.Macro(name); !ok || v != "y" {
+			t.Errorf("%s = %q %v", name, v, ok)
+		}
+	}
+}
