@@ -17,6 +17,7 @@ const (
 	TypeInt                       // decimal, 0x hex or 0 octal, with K/M/G suffix
 	TypeOctal                     // an integer written in octal (file modes)
 	TypeSize                      // an integer printed with K/M suffixes by -bP
+	TypeKSize                     // a size kept in kilobytes: "3000" is 3000K, "10M" is 10240K
 	TypeTime                      // 1d2h30m; printed the same way
 	TypeFixed                     // fixed point with three decimals
 	TypeStringList                // a colon list of strings

@@ -112,7 +112,7 @@ func (p *parser) optionValue(def *OptionDef, name, rest string, negated bool, l 
 
 func isStringish(t Type) bool {
 	switch t {
-	case TypeBool, TypeInt, TypeOctal, TypeSize, TypeTime, TypeFixed:
+	case TypeBool, TypeInt, TypeOctal, TypeSize, TypeKSize, TypeTime, TypeFixed:
 		return false
 	}
 	return true

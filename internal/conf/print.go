@@ -188,6 +188,14 @@ func formatValue(d *OptionDef, v *Value) string {
 		return strconv.FormatInt(v.Int, 10)
 	case TypeSize:
 		return formatSize(v.Int)
+	case TypeKSize:
+		if v.Int != 0 && v.Int%(1024*1024) == 0 {
+			return strconv.FormatInt(v.Int/(1024*1024), 10) + "G"
+		}
+		if v.Int != 0 && v.Int%1024 == 0 {
+			return strconv.FormatInt(v.Int/1024, 10) + "M"
+		}
+		return strconv.FormatInt(v.Int, 10) + "K"
 	case TypeOctal:
 		return "0" + strconv.FormatInt(v.Int, 8)
 	case TypeTime:

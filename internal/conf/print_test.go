@@ -15,6 +15,8 @@ domainlist local_domains = @ : localhost
 queue_only_load = 2.5
 smtp_accept_max = 3K
 bounce_return_size_limit = 2048
+check_spool_space = 3000
+check_log_space = 2048K
 begin routers
 r1:
   driver = accept
@@ -46,6 +48,9 @@ t1:
 		{[]string{"+local_domains"}, true, "domainlist local_domains = @ : localhost\n"},
 		{[]string{"macro", "MYMAC"}, true, "MYMAC=hello\n"},
 		{[]string{"config_file"}, true, "test.conf\n"},
+		{[]string{"check_spool_space"}, true, "check_spool_space = 3000K\n"},
+		{[]string{"check_log_space"}, true, "check_log_space = 2M\n"},
+		{[]string{"check_log_inodes"}, true, "check_log_inodes = 100\n"},
 	} {
 		var b bytes.Buffer
 		var err error

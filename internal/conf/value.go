@@ -35,6 +35,8 @@ func parseValue(def *OptionDef, raw string) (*Value, error) {
 		v.Int, err = parseInt(def.Name, raw, 0)
 	case TypeOctal:
 		v.Int, err = parseInt(def.Name, raw, 8)
+	case TypeKSize:
+		v.Int, err = parseKSize(def.Name, raw)
 	case TypeTime:
 		v.Time, err = parseTimeOption(def.Name, raw)
 	case TypeFixed:
@@ -246,4 +248,18 @@ func parseFixed(name, raw string) (int64, error) {
 func FormatFixed(n int64) string {
 	s := fmt.Sprintf("%d.%03d", n/1000, n%1000)
 	return s
+}
+
+// parseKSize reads Exim's kilobyte-unit sizes: a bare number is already
+// in K, and a K, M or G suffix scales from bytes.
+func parseKSize(name, raw string) (int64, error) {
+	n, err := parseInt(name, raw, 0)
+	if err != nil {
+		return 0, err
+	}
+	s := strings.TrimSpace(raw)
+	if s != "" && strings.ContainsAny(s[len(s)-1:], "kKmMgG") {
+		return n / 1024, nil
+	}
+	return n, nil
 }
