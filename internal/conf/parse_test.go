@@ -352,3 +352,16 @@ func TestRegistryMacros(t *testing.T) {
 		}
 	}
 }
+
+func TestParseACLInline(t *testing.T) {
+	acl, err := ParseACL("inline", "inline", "accept hosts = 1.2.3.4\n  message = hi\ndeny\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acl.Statements) != 2 || acl.Statements[0].Items[1].Value != "hi" || acl.Statements[1].Verb != "deny" {
+		t.Fatalf("got %+v", acl.Statements)
+	}
+	if _, err := ParseACL("x", "x", "frobnicate"); err == nil {
+		t.Fatal("want an error for an unknown verb")
+	}
+}

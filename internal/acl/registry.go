@@ -1,0 +1,177 @@
+package acl
+
+import (
+	"fmt"
+	"strings"
+
+	"exigo/internal/conf"
+	"exigo/internal/expand"
+)
+
+// Call is what a registered condition, control or verify function gets:
+// the running ACL's environment and helpers to set what it leaves behind.
+type Call struct {
+	r *run
+	// Arg is the condition's expanded argument (a control's options).
+	Arg string
+}
+
+// Env is the session environment.
+func (c *Call) Env() *Env { return c.r.env }
+
+// Where is the ACL's place.
+func (c *Call) Where() Where { return c.r.where }
+
+// Expand expands s in the session's context.
+func (c *Call) Expand(s string) (string, error) { return c.r.env.Ctx.Expand(s) }
+
+// Var reads a variable as expansions see it.
+func (c *Call) Var(name string) string {
+	if v, ok := c.r.env.State.Vars[name]; ok {
+		return v
+	}
+	if c.r.env.Ctx.Vars == nil {
+		return ""
+	}
+	v, _, _ := c.r.env.Ctx.Vars.Var(name)
+	return v
+}
+
+// SetVar sets a variable that later expansions see ($dnslist_domain...).
+func (c *Call) SetVar(name, value string) { c.r.env.State.Vars[name] = value }
+
+// SetUserMsg and SetLogMsg give the messages a failing condition
+// produces (verification failures); message modifiers may override them.
+func (c *Call) SetUserMsg(s string) { c.r.userMsg = s }
+func (c *Call) SetLogMsg(s string)  { c.r.logMsg = s }
+
+// TempDetails lets a deferring condition's message reach the client.
+func (c *Call) TempDetails() { c.r.tempDetails = true }
+
+// Debugf writes a ">>> " trace line.
+func (c *Call) Debugf(format string, args ...any) { c.r.debugf(format, args...) }
+
+// CondFunc evaluates a condition whose argument has been expanded.
+type CondFunc func(c *Call) Result
+
+// ControlFunc acts on "control = name/options"; nil just records it.
+type ControlFunc func(c *Call, opts string) error
+
+// VerifyFunc does "verify = kind/options".
+type VerifyFunc func(c *Call, opts []string) Result
+
+type controlDef struct {
+	allowed func(Where) bool
+	fn      ControlFunc
+}
+
+var (
+	conditions = map[string]CondFunc{}
+	controls   = map[string]controlDef{}
+	verifiers  = map[string]VerifyFunc{}
+)
+
+// RegisterCondition adds an ACL condition. The configuration reader is
+// told about the name too.
+func RegisterCondition(name string, fn CondFunc) {
+	conditions[name] = fn
+	conf.RegisterACLCondition(name, false)
+}
+
+// RegisterControl adds a control; allowed says in which ACLs it may be
+// used (nil for all).
+func RegisterControl(name string, allowed func(Where) bool, fn ControlFunc) {
+	controls[name] = controlDef{allowed, fn}
+}
+
+// RegisterVerify adds a kind for the verify condition.
+func RegisterVerify(kind string, fn VerifyFunc) { verifiers[kind] = fn }
+
+func isForced(err error) bool { return expand.IsForcedFail(err) }
+
+// condition evaluates one condition item.
+func (r *run) condition(it *conf.ACLItem, depth int) Result {
+	if it.Name == "acl" {
+		return r.nestedACL(it, depth)
+	}
+	r.debugf("check %s%s = %s", neg(it), it.Name, it.Value)
+	arg, err := r.env.Ctx.Expand(it.Value)
+	if err != nil {
+		if isForced(err) {
+			return OK
+		}
+		r.logMsg = fmt.Sprintf("failed to expand ACL string %q: %s", it.Value, err)
+		return Error
+	}
+	if arg != it.Value {
+		r.debugf("%s = %s", strings.Repeat(" ", len("check ")+len(neg(it))+len(it.Name)), arg)
+	}
+	fn := conditions[it.Name]
+	if fn == nil {
+		r.logMsg = fmt.Sprintf("ACL condition %q is not supported by this build", it.Name)
+		return Error
+	}
+	return fn(&Call{r: r, Arg: arg})
+}
+
+func neg(it *conf.ACLItem) string {
+	if it.Negated {
+		return "!"
+	}
+	return ""
+}
+
+// nestedACL is "acl = name arg1 ...": the name and up to nine arguments
+// are expanded separately, and $acl_arg1.. $acl_narg restored after.
+func (r *run) nestedACL(it *conf.ACLItem, depth int) Result {
+	r.debugf("check %sacl = %s", neg(it), it.Value)
+	words := strings.Fields(it.Value)
+	if len(words) == 0 {
+		r.logMsg = "empty ACL name"
+		return Error
+	}
+	if len(words) > 10 {
+		r.logMsg = fmt.Sprintf("too many arguments passed to ACL %q", words[0])
+		return Error
+	}
+	vars := r.env.State.Vars
+	saved := map[string]string{}
+	names := []string{"acl_narg"}
+	for i := 1; i <= 9; i++ {
+		names = append(names, fmt.Sprintf("acl_arg%d", i))
+	}
+	for _, n := range names {
+		saved[n] = vars[n]
+	}
+	defer func() {
+		for _, n := range names {
+			vars[n] = saved[n]
+		}
+	}()
+	for i := 1; i <= 9; i++ {
+		vars[fmt.Sprintf("acl_arg%d", i)] = ""
+	}
+	for i, w := range words[1:] {
+		v, err := r.env.Ctx.Expand(w)
+		if err != nil {
+			r.logMsg = fmt.Sprintf("failed to expand ACL string %q: %s", w, err)
+			return Error
+		}
+		vars[fmt.Sprintf("acl_arg%d", i+1)] = v
+	}
+	vars["acl_narg"] = fmt.Sprint(len(words) - 1)
+	name, err := r.env.Ctx.Expand(words[0])
+	if err != nil {
+		if isForced(err) {
+			return OK
+		}
+		r.logMsg = fmt.Sprintf("failed to expand ACL string %q: %s", words[0], err)
+		return Error
+	}
+	acl, err := r.findACL(name)
+	if err != nil {
+		r.logMsg = err.Error()
+		return Error
+	}
+	return r.runACL(acl, depth+1)
+}
