@@ -210,6 +210,17 @@ func TestIdleHoldsConnections(t *testing.T) {
 	}
 }
 
+func TestIdleNoticesServerHangUp(t *testing.T) {
+	s := newSink(t)
+	s.hangUp = true
+	s.start()
+	r := runIdle(testConfig(t, s.addr(), "-idle", "3", "-hold", "100ms"), &bytes.Buffer{})
+	s.stop()
+	if r.Opened != 3 || r.OpenAtEnd != 0 {
+		t.Fatalf("result %+v", r)
+	}
+}
+
 func TestRunMainPrintsJSONAndText(t *testing.T) {
 	s := newSink(t).start()
 	var out, errOut bytes.Buffer

@@ -20,6 +20,7 @@ type sink struct {
 	pipelining bool
 	rcptReply  func(rcpt string) string // default "250 OK"
 	dataReply  string                   // default "250 OK queued"
+	hangUp     bool                     // close each connection after EHLO
 
 	mu             sync.Mutex
 	conns          []*sinkConn
@@ -130,6 +131,7 @@ func (st *sinkSession) step() bool {
 	switch verb {
 	case "EHLO":
 		st.ehlo()
+		return !st.s.hangUp
 	case "MAIL":
 		st.mailFrom()
 	case "RCPT":
