@@ -125,9 +125,8 @@ func newInstance(d *conf.Driver, topBit bool) (*Instance, error) {
 	return inst, nil
 }
 
-// checkPublicNames is Exim's auths_init check. Its message names "client"
-// whenever the first of the pair is a client, even when the clash is
-// between their server sides, as Exim's does.
+// checkPublicNames is Exim's auths_init check. Its message says "client"
+// when both are clients, even if both are servers too (measured on 4.96).
 func checkPublicNames(all []*Instance) error {
 	for i, a := range all {
 		for _, b := range all[i+1:] {
@@ -136,7 +135,7 @@ func checkPublicNames(all []*Instance) error {
 			}
 			if (a.Client != nil && b.Client != nil) || (a.Server != nil && b.Server != nil) {
 				side := "server"
-				if a.Client != nil {
+				if a.Client != nil && b.Client != nil {
 					side = "client"
 				}
 				return &conf.Error{Msg: fmt.Sprintf("two %s authenticators (%s and %s) have the same public name (%s)",
