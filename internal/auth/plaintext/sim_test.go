@@ -154,3 +154,30 @@ func (s *smtpSim) Expand(str string, vals []string) (string, error) {
 }
 
 func b64(s string) string { return auth.Encode64([]byte(s)) }
+
+func readFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	return string(b), err
+}
+
+func absTestdata(t *testing.T) string {
+	t.Helper()
+	abs, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+func buildWith(t *testing.T, text string, defines map[string]string) []*auth.Instance {
+	t.Helper()
+	cfg, err := conf.Parse("test.conf", text, defines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insts, err := auth.Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return insts
+}
