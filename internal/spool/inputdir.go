@@ -1,0 +1,67 @@
+package spool
+
+import (
+	"io/fs"
+	"sync"
+	"syscall"
+)
+
+// inputDir is an input directory held open, so that files are made and
+// renamed relative to it and its fsyncs are shared: a Commit needs a
+// directory fsync that started after its rename, and one fsync serves
+// every Commit whose rename came before it started (group commit).
+type inputDir struct {
+	path string
+	fd   int
+
+	mu      sync.Mutex
+	synced  sync.Cond
+	started uint64 // fsyncs begun
+	done    uint64 // fsyncs finished
+	running bool
+	// broken is the first fsync error: after a failed fsync the kernel may
+	// have dropped dirty entries, so no later Commit can be trusted.
+	broken error
+}
+
+func openInputDir(path string) (*inputDir, error) {
+	if err := makeDir(path); err != nil {
+		return nil, err
+	}
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	d := &inputDir{path: path, fd: fd}
+	d.synced.L = &d.mu
+	return d, nil
+}
+
+// sync returns once every change made in the directory before the call
+// is durable.
+func (d *inputDir) sync() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	// An fsync already running may have started before our change: only
+	// the next one to start counts.
+	need := d.started + 1
+	for d.done < need && d.broken == nil {
+		if d.running {
+			d.synced.Wait()
+			continue
+		}
+		d.running = true
+		d.started++
+		n := d.started
+		d.mu.Unlock()
+		err := dirFsync(d.fd, d.path)
+		d.mu.Lock()
+		d.running = false
+		d.done = n
+		if err != nil && d.broken == nil {
+			d.broken = err
+		}
+		d.synced.Broadcast()
+	}
+	return d.broken
+}
