@@ -103,14 +103,16 @@ func TestConcurrentProcesses(t *testing.T) {
 		}
 		cmds = append(cmds, cmd)
 	}
-	// This process joins in too.
-	if childIncrements(spool) != 0 {
-		t.Fatal("increments in the test process failed")
-	}
+	// This process joins in too; the children are waited for before
+	// failing, so that none is left writing in a removed directory.
+	failed := childIncrements(spool) != 0
 	for _, c := range cmds {
 		if err := c.Wait(); err != nil {
-			t.Fatalf("child: %v", err)
+			t.Errorf("child: %v", err)
 		}
+	}
+	if failed {
+		t.Fatal("increments in the test process failed")
 	}
 	d, err := Open(spool, "ratelimit")
 	if err != nil {

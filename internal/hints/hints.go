@@ -100,7 +100,7 @@ func openShared(path string) (*shared, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hints: %s: %w", path, err)
 	}
-	if err := createSchema(db); err != nil {
+	if err := setup(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("hints: %s: %w", path, err)
 	}
