@@ -87,7 +87,7 @@ type Header struct {
 	ActiveHostname   Var // when it differs from primary_hostname
 	Ident            Var
 	ReceivedProtocol Var
-	ACLVars          []ACLVar // written sorted by Name, as Exim's tree walk
+	ACLVars          []ACLVar // in creation order (file order when read)
 
 	DebugSelector uint32 // written with DebugLogName
 	DebugLogName  string

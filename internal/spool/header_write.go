@@ -3,7 +3,6 @@ package spool
 import (
 	"bytes"
 	"fmt"
-	"sort"
 	"strconv"
 )
 
@@ -111,22 +110,33 @@ func (e encoder) connection(h *Header) {
 	e.variable("received_protocol", h.ReceivedProtocol)
 }
 
-// aclVars writes the variables in name order, as Exim's walk of its
-// variable trees gives them: "-aclc name length", then the value.
+// aclVars writes the variables as Exim's tree_walk does: the connection
+// variables, then the message ones, each set in the preorder of the
+// balanced tree that creating them in the given order builds. A name given
+// twice keeps its first place and its last value.
 func (e encoder) aclVars(vars []ACLVar) {
-	sorted := vars
-	if !sort.SliceIsSorted(vars, func(i, j int) bool { return vars[i].Name < vars[j].Name }) {
-		sorted = append([]ACLVar(nil), vars...)
-		sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
-	}
-	for _, v := range sorted {
-		if v.Name == "" {
-			continue
+	for _, kind := range []byte{'c', 'm'} {
+		var tree *AddrTree
+		last := map[string]ACLVar{}
+		for _, v := range vars {
+			if v.Name != "" && v.Name[0] == kind {
+				tree, _ = tree.Insert(v.Name)
+				last[v.Name] = v
+			}
 		}
-		e.dashes(v.Var, true)
-		fmt.Fprintf(e.b, "acl%c %s %d\n", v.Name[0], v.Name[1:], len(v.Value))
-		e.line(v.Value)
+		tree.preorder(func(name string) { e.aclVar(last[name]) })
 	}
+}
+
+// aclVar writes "-aclc name length", then the value on the next line(s).
+func (e encoder) aclVar(v ACLVar) {
+	e.dashes(v.Var, true)
+	e.b.WriteString("acl")
+	e.b.WriteString(v.Name[:1])
+	e.b.WriteByte(' ')
+	e.b.WriteString(v.Name[1:])
+	e.num(" ", int64(len(v.Value)))
+	e.line(v.Value)
 }
 
 func (e encoder) state(h *Header) {

@@ -139,6 +139,16 @@ func (t *AddrTree) Walk(f func(name string)) {
 	t.Right.Walk(f)
 }
 
+// preorder calls f for each name, node before subtrees.
+func (t *AddrTree) preorder(f func(name string)) {
+	if t == nil {
+		return
+	}
+	f(t.Name)
+	t.Left.preorder(f)
+	t.Right.preorder(f)
+}
+
 // Addresses lists the addresses in order.
 func (t *AddrTree) Addresses() []string {
 	var out []string
