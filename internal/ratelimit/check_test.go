@@ -219,3 +219,20 @@ func mustGet(t *testing.T, db *hints.DB, key string) []byte {
 	}
 	return r.Data
 }
+
+func BenchmarkCheckStrict(b *testing.B) {
+	db, err := hints.Open(b.TempDir(), "ratelimit")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	sp, _ := Parse("100/1h/per_rcpt/strict", rcpt())
+	now := t0
+	for b.Loop() {
+		var s Session
+		now = now.Add(time.Millisecond)
+		if _, _, err := s.Check(db, sp, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,11 +2,13 @@ package ratelimit
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -133,7 +135,7 @@ func untimed(lines []string) []string {
 	for _, l := range lines {
 		out = append(out, dumpTimes.ReplaceAllString(l, ""))
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(keyOf(a), keyOf(b)) })
 	return out
 }
 
@@ -202,7 +204,35 @@ func TestAgainstExim(t *testing.T) {
 		ours = append(ours, DumpLine(k, r.Data, time.Local))
 		return true
 	})
-	if got, want := untimed(ours), eximDump(t, spool); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got, want := untimed(ours), eximDump(t, spool); !sameDump(got, want) {
 		t.Errorf("database:\n got:\n%s\nexim_dumpdb:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+func keyOf(line string) string {
+	_, k, _ := strings.Cut(line, " key: ")
+	return k
+}
+
+var dumpRate = regexp.MustCompile(`^rate: +(\S+)(.*)$`)
+
+// sameDump compares dump lines exactly but for the rates, which depend on
+// the real time between Exim's events (a little under the event count)
+// and so may differ in the last printed digit.
+func sameDump(got, want []string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		g, w := dumpRate.FindStringSubmatch(got[i]), dumpRate.FindStringSubmatch(want[i])
+		if g == nil || w == nil || g[2] != w[2] {
+			return false
+		}
+		gr, _ := strconv.ParseFloat(g[1], 64)
+		wr, _ := strconv.ParseFloat(w[1], 64)
+		if math.Abs(gr-wr) > 0.01 {
+			return false
+		}
+	}
+	return true
 }

@@ -173,6 +173,8 @@ func TestReadTime(t *testing.T) {
 		"1h30": -1, "60": -1, "": -1, "h": -1, "1h ": -1, "1.5s": -1,
 		"4294967296s": 0, "99999999999999999999s": -1, // C int truncation; strtol saturates
 		"3000000000s": -1294967296,
+		// Exim 4.96 accepts these two periods and refuses the week count.
+		"6000000000s": 1705032704, "4294967297s": 1, "1000000w": -790388736,
 	}
 	for in, want := range cases {
 		if got := readTime(in); got != want {
