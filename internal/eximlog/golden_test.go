@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -19,14 +20,16 @@ import (
 func testLogger(t *testing.T, c Config, start time.Time, step time.Duration) (*Logger, string) {
 	t.Helper()
 	dir := t.TempDir()
-	if c.FilePath == "" {
+	if c.FilePath == "" && c.SpoolDir == "" {
 		c.FilePath = dir + "/%slog"
 	}
 	c.Location = time.UTC
 	now := start
 	c.Now = func() time.Time { t := now; now = now.Add(step); return t }
 	c.OnError = func(err error) { t.Errorf("log error: %v", err) }
-	c.syslogDial = func() (syslogSink, error) { return nil, fmt.Errorf("no syslog in tests") }
+	if c.syslogDial == nil {
+		c.syslogDial = noSyslog
+	}
 	l, err := New(c)
 	if err != nil {
 		t.Fatal(err)
@@ -118,3 +121,7 @@ func TestOverflowLimit(t *testing.T) {
 		t.Errorf("second line %.80q, then %.80q", lines[1], lines[2])
 	}
 }
+
+func noSyslog() (syslogSink, error) { return nil, fmt.Errorf("no syslog in tests") }
+
+func setUmask(mask int) int { return syscall.Umask(mask) }
