@@ -39,6 +39,10 @@ type Env struct {
 	Flush func()
 	// Sleep makes a delay; nil means time.Sleep.
 	Sleep func(time.Duration)
+	// Route verifies an address through the routers; VerifyHelo checks
+	// the HELO name against the calling host.
+	Route      RouteFunc
+	VerifyHelo func() bool
 	// Cache holds ACLs read from files and inline strings, shared by
 	// sessions; nil means a private one.
 	Cache *Cache

@@ -19,7 +19,12 @@ type State struct {
 	// Queue is the named queue a "queue" modifier chose.
 	Queue string
 
-	warnLogged map[string]bool
+	// SenderFailure is set when sender verification failed; the server
+	// reports it before the reply.
+	SenderFailure *SenderFailure
+
+	warnLogged     map[string]bool
+	senderVerified map[string]*SenderFailure
 }
 
 // AddedHeader is a header line an ACL asked for, with its place.
@@ -52,6 +57,7 @@ func (s *State) ResetMessage() {
 	}
 	s.AddHeaders, s.RemoveHeaders, s.Queue = nil, nil, ""
 	s.warnLogged = map[string]bool{}
+	s.senderVerified, s.SenderFailure = nil, nil
 	for name := range s.Vars {
 		if strings.HasPrefix(name, "dnslist_") || strings.HasPrefix(name, "sender_rate") {
 			delete(s.Vars, name)

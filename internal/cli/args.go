@@ -14,6 +14,11 @@ const (
 	ModePrint   Mode = "bP" // -bP: print configuration options
 	ModeVersion Mode = "bV" // -bV: version, features, configuration check
 	ModeHelp    Mode = "help"
+	ModeDaemon  Mode = "bd" // -bd: the SMTP daemon
+	ModeSMTP    Mode = "bs" // -bs: SMTP on standard input and output
+	ModeHostCk  Mode = "bh" // -bh IP: host checking session
+	ModeMessage Mode = "bm" // -bm / -t: a message on standard input
+	ModeQueue   Mode = "bp" // -bp, -bpc, -bpr, -bpu, -bpa: list the queue
 )
 
 // Options is the parsed command line.
@@ -30,6 +35,15 @@ type Options struct {
 	// -oMs, -oMt and -p, keyed by the option without its dash.
 	Session map[string]string
 	Args    []string // what remains (strings for -be, options for -bP)
+
+	QueueList     string // the -bp variant ("bp", "bpc", "bpr", ...)
+	ExtractRcpts  bool   // -t
+	DotIsData     bool   // -i, -oi: a line with only "." does not end the message
+	FullName      string // -F
+	DeliveryMode  string // -od?: "q", "qs", "i", "b", "f"
+	PidFile       string // -oP
+	NoDelivery    bool   // -N
+	QueueInterval string // -q<time>
 }
 
 // usageError is Exim's wording for a bad option.
@@ -64,7 +78,23 @@ func parseArgs(args []string) (*Options, error) {
 		}
 	}
 	o.Args = args
+	o.defaultMode()
 	return o, nil
+}
+
+// defaultMode applies Exim's and sendmail's implied modes: recipients
+// (or -t) mean -bm, and the names mailq and sendmail set theirs.
+func (o *Options) defaultMode() {
+	base := o.Prog
+	if i := strings.LastIndexByte(base, '/'); i >= 0 {
+		base = base[i+1:]
+	}
+	if o.Mode == ModeNone && base == "mailq" {
+		o.Mode, o.QueueList = ModeQueue, "bp"
+	}
+	if o.Mode == ModeNone && (len(o.Args) > 0 || o.ExtractRcpts) {
+		o.Mode = ModeMessage
+	}
 }
 
 // parseOne handles one option; it may consume the following argument.
@@ -74,8 +104,45 @@ func (o *Options) parseOne(a string, rest []string) ([]string, error) {
 		o.Mode = ModeHelp
 	case a == "--version":
 		o.Mode = ModeVersion
-	case a == "-be" || a == "-bP" || a == "-bV":
+	case a == "-be" || a == "-bP" || a == "-bV" || a == "-bd" || a == "-bs" || a == "-bm":
 		o.Mode = Mode(a[1:])
+	case a == "-bdf":
+		o.Mode = ModeDaemon
+	case a == "-bh" || a == "-bhc":
+		o.Mode = ModeHostCk
+	case a == "-bp" || a == "-bpc" || a == "-bpr" || a == "-bpu" || a == "-bpa" || a == "-bpra" || a == "-bpru":
+		o.Mode, o.QueueList = ModeQueue, a[1:]
+	case a == "-t":
+		o.ExtractRcpts = true
+	case a == "-i" || a == "-oi":
+		o.DotIsData = true
+	case a == "-oitrue":
+		o.DotIsData = true
+	case a == "-F":
+		if len(rest) == 0 {
+			return nil, &usageError{a}
+		}
+		o.FullName, rest = rest[0], rest[1:]
+	case strings.HasPrefix(a, "-F"):
+		o.FullName = a[2:]
+	case strings.HasPrefix(a, "-od"):
+		o.DeliveryMode = a[3:]
+	case a == "-oX" || a == "-oP":
+		if len(rest) == 0 {
+			return nil, &usageError{a}
+		}
+		if a == "-oX" {
+			o.setSession("oX", rest[0])
+		} else {
+			o.PidFile = rest[0]
+		}
+		rest = rest[1:]
+	case a == "-N":
+		o.NoDelivery = true
+	case strings.HasPrefix(a, "-q"):
+		o.QueueInterval = a[2:]
+	case a == "-v" || a == "-ov" || strings.HasPrefix(a, "-oe") || a == "-om" || a == "-oem" || a == "-U":
+		// accepted for sendmail compatibility
 	case a == "-C":
 		if len(rest) == 0 {
 			return nil, &usageError{a}

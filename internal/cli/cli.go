@@ -47,6 +47,16 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return r.expandMode()
 	case ModePrint:
 		return r.printOptions()
+	case ModeDaemon:
+		return r.daemon()
+	case ModeSMTP:
+		return r.smtpStdio()
+	case ModeHostCk:
+		return r.hostCheck()
+	case ModeQueue:
+		return r.queueList()
+	case ModeMessage:
+		return r.localMessage()
 	default:
 		fmt.Fprintf(stderr, "%s: no action requested (try --help)\n", progName(args))
 		return 1

@@ -477,10 +477,4 @@ func TestConformanceParsing(t *testing.T) {
 	}
 }
 
-// callerLogin is the login Exim's outputs call CALLER.
-func callerLogin() string {
-	if u, err := user.Current(); err == nil {
-		return u.Username
-	}
-	return "CALLER"
-}
+

@@ -1,0 +1,436 @@
+package smtpd
+
+import (
+	"bufio"
+	"exigo/internal/eximlog"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"exigo/internal/acl"
+	"exigo/internal/spool"
+)
+
+// receiveMessage reads the data of a message after DATA (or the first
+// BDAT), runs the DATA ACL, spools the message durably and replies. It
+// returns false when the session must end.
+func (s *session) receiveMessage(src byteSource, chunked bool) bool {
+	id, arrival := s.srv.IDs.Next()
+	s.messageID = id
+	s.lastID = id
+	defer func() { s.messageID = "" }()
+	m := &msgReader{
+		src: src, dotEnds: !chunked,
+		headerMax:     s.srv.Config.Int("header_maxsize"),
+		headerLineMax: s.srv.Config.Int("header_line_maxsize"),
+		sizeLimit:     s.sizeLimit,
+	}
+	if m.headerMax <= 0 {
+		m.headerMax = 1 << 30
+	}
+	if s.nonSMTP {
+		m.mode, m.eofEnds, m.dotEnds = 2, true, !chunked
+	}
+	hres, err := m.readHeaders()
+	if err != nil {
+		return s.dataError(m, err)
+	}
+	var in *spool.Input
+	var body *bufio.Writer
+	if !s.srv.HostCheck {
+		in, err = s.srv.Spool.Begin(id)
+		if err != nil {
+			s.srv.Log.Panic(id, "spool write failed: "+err.Error())
+			s.swallow(m)
+			s.printf("451 Error while writing spool file\r\n")
+			return true
+		}
+		body = bufio.NewWriterSize(in.Body(), 32<<10)
+	}
+	abort := func() {
+		if in != nil {
+			in.Abort()
+		}
+	}
+	if err := m.copyBody(hres.firstBody, body, hres.midLine); err != nil {
+		abort()
+		return s.dataError(m, err)
+	}
+	if m.tooBig {
+		abort()
+		return s.tooBig(m)
+	}
+	if body != nil {
+		if err := body.Flush(); err != nil {
+			abort()
+			s.srv.Log.Panic(id, "spool write failed: "+err.Error())
+			s.printf("451 Error while writing spool file\r\n")
+			return true
+		}
+	}
+	msg := s.buildHeaders(hres.headers, arrival)
+	if s.extract {
+		s.extractRecipients(msg)
+	}
+	if s.nonSMTP && len(s.recipients) == 0 {
+		abort()
+		s.localErr = fmt.Errorf("no recipients found")
+		return false
+	}
+	h := s.spoolHeader(id, arrival, m, msg)
+	s.vars.msg = map[string]string{
+		"message_size":            strconv.FormatInt(h.HeadersSize()+m.size+1, 10),
+		"message_body_size":       strconv.FormatInt(m.size, 10),
+		"body_linecount":          strconv.Itoa(m.linecount),
+		"message_linecount":       strconv.Itoa(m.linecount + len(msg.lines)),
+		"body_zerocount":          strconv.Itoa(m.zerocount),
+		"max_received_linelength": strconv.Itoa(m.maxLineLen),
+	}
+	defer func() { s.vars.msg = nil }()
+	out := s.dataACL(msg)
+	switch out.Result {
+	case acl.OK, acl.Discard:
+	default:
+		abort()
+		if s.nonSMTP {
+			s.localErr = fmt.Errorf("message rejected: %s", firstNonEmpty(out.UserMsg, out.LogMsg, "rejected by the non-SMTP ACL"))
+		}
+		s.logRejectionHeaders = msg
+		where := acl.WhereDATA
+		if s.nonSMTP {
+			where = acl.WhereNotSMTP
+		}
+		drop := s.handleACLFail(where, out)
+		s.logRejectionHeaders = nil
+		return !drop
+	}
+	h.Headers = msg.lines
+	if out.Result == acl.Discard || len(s.recipients) == 0 {
+		abort()
+		s.acceptedReply(id, out.UserMsg)
+		s.logReceived(id, h, m)
+		s.srv.Log.Main(id, "=> blackhole (DATA ACL)")
+		s.srv.Log.Main(id, "Completed")
+		return true
+	}
+	if in != nil {
+		if err := in.Commit(h); err != nil {
+			s.srv.Log.Panic(id, "spool write failed: "+err.Error())
+			s.printf("451 Error while writing spool file\r\n")
+			return true
+		}
+	} else {
+		h.BodySize = m.size
+	}
+	s.logReceived(id, h, m)
+	s.acceptedReply(id, out.UserMsg)
+	if s.srv.Accepted != nil && !s.srv.HostCheck {
+		_, queue := s.state.Control("queue")
+		_, freeze := s.state.Control("freeze")
+		s.srv.Accepted(id, queue || freeze || s.queueOnly)
+	}
+	return true
+}
+
+// acceptedReply is "250 OK id=..." (or the ACL's own message); -bh adds
+// Exim's warning that nothing was spooled.
+func (s *session) acceptedReply(id, userMsg string) {
+	if userMsg != "" {
+		s.userMsg("250", userMsg)
+	} else {
+		s.printf("250 OK id=%s\r\n", id)
+	}
+	if s.srv.HostCheck {
+		s.printf("\r\n**** SMTP testing: that is not a real message id!\r\n\r\n")
+	}
+}
+
+// dataACL applies the headers queued before DATA, runs acl_smtp_data
+// with the headers visible, then applies what it added.
+func (s *session) dataACL(msg *message) acl.Outcome {
+	add, remove := s.state.TakeHeaders()
+	msg.applyACL(add, remove)
+	s.ctx.Headers = msg
+	s.vars.recipientsVisible = true
+	defer func() {
+		s.ctx.Headers = nil
+		s.vars.recipientsVisible = false
+	}()
+	out := acl.Outcome{Result: acl.OK}
+	where := acl.WhereDATA
+	if s.nonSMTP {
+		where = acl.WhereNotSMTP
+	}
+	if s.srv.Config.IsSet(where.Option()) && len(s.recipients) > 0 {
+		out = s.checkACL(where, "")
+	}
+	add, remove = s.state.TakeHeaders()
+	msg.applyACL(add, remove)
+	return out
+}
+
+// buildHeaders makes the header list: the Received: line first, then
+// the message's own, with Return-Path:, Envelope-To: and Delivery-Date:
+// marked deleted as their *_remove options say, and the fix-ups for local
+// and submission-mode messages.
+func (s *session) buildHeaders(raw []string, arrival time.Time) *message {
+	msg := &message{}
+	for _, t := range raw {
+		msg.lines = append(msg.lines, spool.HeaderLine{Type: headerType(t), Text: t})
+	}
+	cfg := s.srv.Config
+	for opt, name := range map[string]string{"return_path_remove": "Return-path", "envelope_to_remove": "Envelope-to", "delivery_date_remove": "Delivery-date"} {
+		if cfg.Bool(opt) {
+			msg.remove([]string{name})
+		}
+	}
+	s.fixups(msg, arrival)
+	rcv := s.receivedHeader(arrival)
+	msg.lines = append([]spool.HeaderLine{{Type: spool.HeaderReceived, Text: rcv}}, msg.lines...)
+	return msg
+}
+
+// fixups adds Message-ID:, Date: and From: to locally submitted and
+// submission-mode messages that lack them (unless suppress_local_fixups).
+func (s *session) fixups(msg *message, arrival time.Time) {
+	_, submission := s.state.Control("submission")
+	_, suppress := s.state.Control("suppress_local_fixups")
+	if suppress || !(s.local || submission) {
+		return
+	}
+	if !msg.has("message-id") && !msg.has("resent-message-id") {
+		text := fmt.Sprintf("Message-Id: <E%s@%s>\n", s.messageID, s.srv.Config.PrimaryHostname())
+		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderMessageID, Text: text})
+	}
+	if !msg.has("from") && s.sender != nil {
+		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderFrom, Text: "From: " + *s.sender + "\n"})
+	}
+	if !msg.has("date") && !msg.has("resent-date") {
+		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderOther, Text: "Date: " + todFull(arrival) + "\n"})
+	}
+}
+
+func todFull(t time.Time) string { return t.Format("Mon, 02 Jan 2006 15:04:05 -0700") }
+
+// receivedHeader expands received_header_text and adds "; date".
+func (s *session) receivedHeader(arrival time.Time) string {
+	if len(s.recipients) == 1 {
+		s.state.Vars["received_for"] = s.recipients[0].address
+		defer delete(s.state.Vars, "received_for")
+	}
+	text, err := s.ctx.Expand(s.srv.Config.String("received_header_text"))
+	if err != nil {
+		s.srv.Log.Panic(s.messageID, fmt.Sprintf("Expansion of \"%s\" (received_header_text) failed: %s", s.srv.Config.String("received_header_text"), err))
+		text = "Received: by " + s.srv.Config.PrimaryHostname()
+	}
+	text = strings.TrimRight(text, "\n")
+	return text + ";\n\t" + todFull(arrival) + "\n"
+}
+
+// spoolHeader fills the -H file's fields.
+func (s *session) spoolHeader(id string, arrival time.Time, m *msgReader, msg *message) *spool.Header {
+	login := s.ident
+	if login == "" {
+		login = "exigo"
+	}
+	sender := ""
+	if s.sender != nil {
+		sender = *s.sender
+	}
+	h := &spool.Header{
+		ID: id, Originator: login, UID: os.Getuid(), GID: os.Getgid(),
+		Sender: sender, Received: arrival, ReceivedComplete: s.srv.now(),
+		ReceivedProtocol:      spool.Clean(s.protocol),
+		BodyLinecount:         m.linecount,
+		BodyZerocount:         m.zerocount,
+		MaxReceivedLinelength: m.maxLineLen,
+		DeliverFirsttime:      true,
+		DSNEnvID:              s.dsnEnvid,
+		SMTPUTF8:              s.smtputf8,
+	}
+	switch s.dsnRet {
+	case "FULL":
+		h.DSNRet = 1
+	case "HDRS":
+		h.DSNRet = 2
+	}
+	if s.helo != "" {
+		h.HeloName = spool.Tainted(s.helo)
+	}
+	if !s.local {
+		h.HostAddress = spool.Clean(s.hostAddress())
+		h.HostPort = s.hostPort()
+		if s.hostName != "" {
+			h.HostName = spool.Tainted(s.hostName)
+		}
+	} else {
+		h.Local = true
+	}
+	if s.peer.Local.IsValid() {
+		h.InterfaceAddress = spool.Clean(s.peer.Local.Addr().Unmap().String())
+		h.InterfacePort = int(s.peer.Local.Port())
+	}
+	if s.ident != "" {
+		h.Ident = spool.Tainted(s.ident)
+	}
+	if s.authName != "" {
+		h.HostAuth = spool.Clean(s.authName)
+		h.HostAuthPubname = spool.Clean(s.authPubName)
+		if s.authID != "" {
+			h.AuthID = spool.Tainted(s.authID)
+		}
+	}
+	if s.authSender != "" {
+		h.AuthSender = spool.Tainted(s.authSender)
+	}
+	if s.tlsCipher != "" {
+		h.TLSCipher = spool.Clean(s.tlsCipher)
+		h.TLSVer = spool.Clean(s.tlsVersion)
+		if s.tlsSNI != "" {
+			h.TLSSNI = spool.Tainted(s.tlsSNI)
+		}
+		if s.tlsPeerDN != "" {
+			h.TLSPeerDN = spool.Tainted(s.tlsPeerDN)
+		}
+	}
+	if _, ok := s.state.Control("freeze"); ok {
+		h.Frozen = true
+		h.FrozenAt = s.srv.now()
+	}
+	for name, val := range s.ctx.ACL {
+		h.ACLVars = append(h.ACLVars, spool.ACLVar{Name: name, Var: spool.Clean(val)})
+	}
+	for _, r := range s.recipients {
+		h.Recipients = append(h.Recipients, spool.Recipient{Address: r.address, ORCPT: r.orcpt, DSNFlags: r.dsnFlags, OneTimeParent: -1})
+	}
+	h.Headers = msg.lines
+	return h
+}
+
+// logReceived writes the "<=" line.
+func (s *session) logReceived(id string, h *spool.Header, m *msgReader) {
+	lg := s.srv.Log
+	var b strings.Builder
+	sender := h.Sender
+	if sender == "" {
+		sender = "<>"
+	}
+	b.WriteString("<= " + sender)
+	if !s.local {
+		b.WriteString(" H=" + s.fullHost(false))
+		if s.has(eximlog.IncomingInterface) && s.peer.Local.IsValid() {
+			fmt.Fprintf(&b, " I=[%s]:%d", s.peer.Local.Addr().Unmap(), s.peer.Local.Port())
+		}
+	}
+	if s.ident != "" {
+		b.WriteString(" U=" + s.ident)
+	}
+	b.WriteString(" P=" + s.protocol)
+	b.WriteString(s.tlsLog())
+	if s.authName != "" {
+		b.WriteString(" A=" + s.authName)
+		if s.authID != "" {
+			b.WriteString(":" + s.authID)
+		}
+	}
+	fmt.Fprintf(&b, " S=%d", h.HeadersSize()+m.size+1)
+	if s.has(eximlog.EightBitMIME) && s.body8bit != 0 {
+		fmt.Fprintf(&b, " M8S=%d", s.body8bit)
+	}
+	msg := &message{lines: h.Headers}
+	if v, ok := msg.value("message-id"); ok && s.has(eximlog.MsgID) {
+		b.WriteString(" id=" + strings.Trim(v, "<>"))
+	}
+	if v, ok := msg.value("subject"); ok && s.has(eximlog.Subject) {
+		b.WriteString(" T=" + strconv.Quote(v))
+	}
+	if s.has(eximlog.ReceivedRecipients) {
+		b.WriteString(" for")
+		for _, r := range s.recipients {
+			b.WriteString(" " + r.address)
+		}
+	}
+	lg.Main(id, b.String())
+}
+
+// dataError handles a connection that went away or timed out in the data.
+func (s *session) dataError(m *msgReader, err error) bool {
+	switch err {
+	case errHeaderTooBig:
+		s.srv.Log.Main("", fmt.Sprintf("ridiculously long message header received from %s (more than %d characters): message abandoned", s.fullHostOrIdent(), m.headerMax))
+		s.swallow(m)
+		s.printf("552 Message header is ridiculously long\r\n")
+		return true
+	case errHeaderLine:
+		s.srv.Log.Main("", fmt.Sprintf("overlong message header line received from %s (more than %d characters): message abandoned", s.fullHostOrIdent(), m.headerLineMax))
+		s.swallow(m)
+		s.printf("552 A message header line is too long\r\n")
+		return true
+	case errProtocol:
+		return true
+	case errTimeout:
+		sender := ""
+		if s.sender != nil {
+			sender = *s.sender
+		}
+		if s.has(eximlog.LostIncomingConnection) {
+			s.srv.Log.Main("", fmt.Sprintf("SMTP data timeout (message abandoned) on connection from %s F=<%s>", s.fullHostOrIdent(), sender))
+		}
+		s.notQuit("data-timeout", "421", s.activeHostname+": SMTP incoming data timeout - closing connection.")
+		return false
+	}
+	if s.has(eximlog.LostIncomingConnection) || s.has(eximlog.SmtpConnection) {
+		s.srv.Log.Main("", s.connectionInfo()+" lost while reading message data")
+	}
+	s.notQuit("connection-lost", "", "")
+	return false
+}
+
+func (s *session) fullHostOrIdent() string {
+	if s.local {
+		return s.ident
+	}
+	return s.fullHost(false)
+}
+
+// swallow reads the rest of a message that will not be kept.
+func (s *session) swallow(m *msgReader) {
+	if m.ended {
+		return
+	}
+	m.sizeLimit = 0
+	m.tooBig = true
+	m.copyBody(nil, nil, false)
+}
+
+// tooBig rejects a message over message_size_limit once it is all read.
+func (s *session) tooBig(m *msgReader) bool {
+	sender := ""
+	if s.sender != nil {
+		sender = *s.sender
+	}
+	if s.has(eximlog.SizeReject) {
+		host := ""
+		if !s.local {
+			host = " H=" + s.fullHost(false)
+		}
+		line := fmt.Sprintf("rejected from <%s>%s: message too big: read=%d max=%d", sender, host, m.size, m.sizeLimit)
+		s.logMainReject(s.messageID, line, nil)
+	}
+	s.printf("552 Message size exceeds maximum permitted\r\n")
+	return true
+}
+
+var _ = io.EOF
+
+func firstNonEmpty(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

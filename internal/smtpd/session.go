@@ -1,0 +1,233 @@
+package smtpd
+
+import (
+	"bufio"
+	"net"
+	"strings"
+	"time"
+
+	"exigo/internal/acl"
+	"exigo/internal/auth"
+	"exigo/internal/expand"
+	"exigo/internal/lists"
+)
+
+// Received protocols by [esmtp][tls][auth] as Exim names them.
+var protocols = map[bool][6]string{
+	false: {"smtp", "smtps", "esmtp", "esmtps", "esmtpa", "esmtpsa"},
+	true:  {"local-smtp", "local-smtps", "local-esmtp", "local-esmtps", "local-esmtpa", "local-esmtpsa"},
+}
+
+// session is one SMTP connection.
+type session struct {
+	srv  *Server
+	peer Peer
+	r    *bufio.Reader
+	w    *bufio.Writer
+	conn net.Conn // the current transport (a *tls.Conn after STARTTLS)
+
+	start time.Time
+	local bool // no IP address: -bs from a local process
+
+	// connection state
+	helo            string // $sender_helo_name, "" when none accepted
+	hostName        string // verified $sender_host_name
+	hostLookupDone  bool
+	hostLookupFail  bool
+	ident           string
+	esmtp           bool
+	heloSeen        bool
+	pipeAdvertised  bool
+	pipeConnectOK   bool
+	authAdvertised  bool
+	tlsAdvertised   bool
+	dsnAdvertised   bool
+	chunkingOffered bool
+	utf8Advertised  bool
+	tlsActive       bool
+	tlsCipher       string
+	tlsVersion      string
+	tlsPeerDN       string
+	tlsSNI          string
+	authName        string // $sender_host_authenticated (the authenticator's name)
+	authPubName     string
+	authID          string // $authenticated_id
+	authFailID      string
+	advertisedAuths map[*auth.Instance]bool
+	authSess        *auth.Session
+	protocol        string
+	activeHostname  string
+	sizeLimit       int64 // message_size_limit for this connection; 0 none
+
+	helloRequired, heloVerify, heloJunk bool
+	allowUnqualSender, allowUnqualRcpt  bool
+
+	mailCount, synprotErrors, unknownCommands, nonmailCommands int
+	countNonmail                                               int // -1 unknown, 0 no, 1 yes
+	nonmailFree                                                map[string]bool
+	history                                                    []string
+
+	// message state
+	sender                      *string // nil: no MAIL yet; "" is <>
+	rawSender                   string
+	recipients                  []recipient
+	rcptCount                   int
+	rcptFail                    int
+	rcptDefer                   int
+	messageSize                 int64 // SIZE= or -1
+	body8bit                    int
+	dsnRet                      string
+	dsnEnvid                    string
+	smtputf8                    bool
+	authSender                  string
+	discardedAll                bool
+	discarded                   bool
+	tooMany                     bool
+	lastWasRejMail, lastWasRcpt bool
+	rcptResponse                *string
+	rcptSame                    bool
+	rcptInProgress              bool
+	messageID                   string
+	logRejectionHeaders         *message
+	queueOnly                   bool // smtp_accept_queue reached
+	// non-SMTP (-bm, -t) reception
+	nonSMTP              bool
+	extract              bool
+	fullName             string
+	localErr             error
+	lastID               string
+	mailDelay, rcptDelay float64 // smtp_ratelimit_* delays in ms
+
+	// collaborators
+	state  *acl.State
+	ctx    *expand.Context
+	aclEnv *acl.Env
+	vars   *sessionVars
+
+	cmd     string // the current command line ($smtp_command)
+	data    string // its argument with ESMTP options taken off
+	cmdArg  string // its argument ($smtp_command_argument)
+	quit    bool   // QUIT was received
+	dropped bool
+}
+
+type recipient struct {
+	address  string
+	orcpt    string
+	dsnFlags int
+}
+
+func newSession(s *Server, p Peer) *session {
+	sess := &session{srv: s, peer: p, start: s.now(), messageSize: -1, countNonmail: -1, rcptSame: true}
+	sess.conn = p.Conn
+	in, out := p.In, p.Out
+	if p.Conn != nil {
+		in, out = p.Conn, p.Conn
+	}
+	sess.r = bufio.NewReaderSize(in, 8192)
+	sess.w = bufio.NewWriterSize(out, 4096)
+	sess.local = !p.Remote.IsValid()
+	sess.ident = p.Ident
+	sess.nonmailFree = map[string]bool{}
+	sess.state = acl.NewState()
+	sess.vars = &sessionVars{s: sess}
+	sess.ctx = &expand.Context{Vars: sess.vars, ACL: map[string]string{}, Log: func(l string) { s.Log.Main("", l) }}
+	cfg := s.Config
+	sess.ctx.Lists = &lists.Env{
+		Named:           cfg,
+		PrimaryHostname: cfg.PrimaryHostname(),
+		Resolver:        s.Resolver,
+		Expand:          sess.ctx.Expand,
+		ExpandDomain:    sess.ctx.ExpandWithDomain,
+		Log:             func(l string) { s.Log.Main("", l) },
+	}
+	sess.aclEnv = &acl.Env{
+		Config: cfg, Ctx: sess.ctx, State: sess.state, Log: aclLog{sess},
+		HostIdent: func() string { return sess.hostAndIdent(true) },
+		HostCheck: s.HostCheck, Debug: s.Debug, Flush: func() { sess.w.Flush() },
+		Cache: s.ACLCache,
+	}
+	sess.aclEnv.Route = sess.verify
+	sess.aclEnv.VerifyHelo = func() bool { ok, _ := sess.verifyHelo(); return ok }
+	if p.Given != nil {
+		sess.authName = p.Given["sender_host_authenticated"]
+		sess.authID = p.Given["authenticated_id"]
+		sess.authSender = p.Given["authenticated_sender"]
+		if n, ok := p.Given["sender_host_name"]; ok {
+			sess.hostName, sess.hostLookupDone = n, true
+		}
+	}
+	sess.activeHostname = cfg.PrimaryHostname()
+	sess.protocol = sess.protocolName()
+	return sess
+}
+
+// aclLog passes ACL log lines to the server's log with the message id
+// of the message being received, if any.
+type aclLog struct{ s *session }
+
+func (l aclLog) Main(t string)   { l.s.srv.Log.Main(l.s.messageID, t) }
+func (l aclLog) Reject(t string) { l.s.srv.Log.Reject(l.s.messageID, t, nil) }
+func (l aclLog) Panic(t string)  { l.s.srv.Log.Panic(l.s.messageID, t) }
+
+// protocolName is $received_protocol for the current state.
+func (s *session) protocolName() string {
+	if p, ok := s.peer.Given["received_protocol"]; ok && p != "" {
+		return p
+	}
+	i := 0
+	if s.esmtp {
+		i = 2
+		if s.authName != "" {
+			i = 4
+		}
+	}
+	if s.tlsActive {
+		i++
+	}
+	p := protocols[s.local][i]
+	if s.smtputf8 {
+		p = "utf8" + p
+	}
+	return p
+}
+
+// hostAddress is $sender_host_address.
+func (s *session) hostAddress() string {
+	if s.local {
+		return ""
+	}
+	return s.peer.Remote.Addr().Unmap().String()
+}
+
+func (s *session) hostPort() int {
+	if s.local {
+		return 0
+	}
+	return int(s.peer.Remote.Port())
+}
+
+// resetMessage forgets the message being set up (Exim's smtp_reset).
+func (s *session) resetMessage() {
+	s.sender = nil
+	s.rawSender = ""
+	s.recipients = nil
+	s.rcptCount, s.rcptFail, s.rcptDefer = 0, 0, 0
+	s.messageSize = -1
+	s.body8bit = 0
+	s.dsnRet, s.dsnEnvid = "", ""
+	s.smtputf8 = false
+	s.discardedAll, s.discarded, s.tooMany = false, false, false
+	s.rcptResponse, s.rcptSame, s.rcptInProgress = nil, true, false
+	s.authSender = s.peer.Given["authenticated_sender"]
+	s.state.ResetMessage()
+	for k := range s.ctx.ACL {
+		if strings.HasPrefix(k, "acl_m") {
+			delete(s.ctx.ACL, k)
+		}
+	}
+	s.protocol = s.protocolName()
+}
+
+// cmdText is the command's data as Exim logs it (options removed).
+func (s *session) cmdText() string { return s.data }
