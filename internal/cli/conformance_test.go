@@ -476,5 +476,3 @@ func TestConformanceParsing(t *testing.T) {
 		t.Fatal("-bh taken for -be")
 	}
 }
-
-
