@@ -23,9 +23,14 @@ type Input struct {
 	size int64 // body bytes written
 	// lines and zeros count newlines and binary zeros in the body.
 	lines, zeros int
-	tmpMade      bool // hdr.<id> exists
-	renamed      bool // <id>-H exists
-	closed       bool
+	// dataNamed numbers the directory fsync that makes the -D name
+	// durable; Commit waits for it (usually long done by other messages'
+	// commits) before naming -H, so that even on a file system without a
+	// journal a durable -H never lacks its -D.
+	dataNamed uint64
+	tmpMade   bool // hdr.<id> exists
+	renamed   bool // <id>-H exists
+	closed    bool
 }
 
 var writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
@@ -40,27 +45,53 @@ func (sp *Spool) Begin(id string) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 0; ; attempt++ {
-		fd, err := createLocked(dir, id+"-D")
-		if err == errRemoved && attempt < 3 {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		in := &Input{sp: sp, dir: dir, id: id, fd: fd, w: writerPool.Get().(*bufio.Writer)}
-		in.w.Reset(fdWriter(fd))
-		in.w.WriteString(id + "-D\n")
-		return in, nil
+	fd, err := createData(dir, id+"-D")
+	if err != nil {
+		return nil, err
 	}
+	in := &Input{sp: sp, dir: dir, id: id, fd: fd, w: writerPool.Get().(*bufio.Writer),
+		dataNamed: dir.mark()}
+	in.w.Reset(fdWriter(fd))
+	in.w.WriteString(id + "-D\n")
+	return in, nil
+}
+
+// createData makes the -D file locked: as an unnamed file locked before
+// it is named, or else created and then locked.
+func createData(dir *inputDir, name string) (int, error) {
+	fd, ok, err := openTmpfile(dir.fd)
+	if err != nil {
+		return -1, &fs.PathError{Op: "create", Path: dir.path + "/" + name, Err: err}
+	}
+	if !ok {
+		return createLocked(dir, name)
+	}
+	if locked, err := lockData(fd); err != nil || !locked {
+		syscall.Close(fd)
+		return -1, &fs.PathError{Op: "lock", Path: dir.path + "/" + name, Err: err}
+	}
+	if err := linkTmpfile(fd, dir.fd, name); err != nil {
+		syscall.Close(fd)
+		return -1, &fs.PathError{Op: "create", Path: dir.path + "/" + name, Err: err}
+	}
+	return fd, nil
 }
 
 var errRemoved = errors.New("spool file removed while being created")
 
 // createLocked creates a file and locks it. Tidy may remove the file
-// between the two steps (it takes the lock of a -D without -H): an
-// unlinked file is then created again.
+// between the two steps (it takes the lock of a -D without -H): the file
+// is then created again.
 func createLocked(dir *inputDir, name string) (int, error) {
+	for attempt := 0; ; attempt++ {
+		fd, err := createLockedOnce(dir, name)
+		if err != errRemoved || attempt == 3 {
+			return fd, err
+		}
+	}
+}
+
+func createLockedOnce(dir *inputDir, name string) (int, error) {
 	fd, err := syscall.Openat(dir.fd, name,
 		syscall.O_RDWR|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, FileMode)
 	if err != nil {
@@ -137,46 +168,78 @@ func (in *Input) commit(h *Header) error {
 	if err := in.w.Flush(); err != nil {
 		return in.pathErr("write", "-D", err)
 	}
-	if err := syscall.Fdatasync(in.fd); err != nil {
-		return in.pathErr("fdatasync", "-D", err)
-	}
-	if err := in.writeTemp(h.Encode()); err != nil {
+	hfd, unnamed, err := in.headerFile()
+	if err != nil {
 		return err
 	}
-	if err := syscall.Renameat(in.dir.fd, in.tmpName(), in.dir.fd, in.id+"-H"); err != nil {
+	err = in.writeHeader(hfd, unnamed, h.Encode())
+	if cerr := syscall.Close(hfd); err == nil && cerr != nil {
+		err = in.pathErr("close", "", cerr)
+	}
+	if err != nil {
+		return err
+	}
+	if !unnamed {
+		err = syscall.Renameat(in.dir.fd, in.tmpName(), in.dir.fd, in.id+"-H")
+		in.tmpMade = false
+	}
+	if err != nil {
 		return in.pathErr("rename", "-H", err)
 	}
-	in.tmpMade, in.renamed = false, true
+	in.renamed = true
 	return in.dir.sync()
 }
 
-func (in *Input) tmpName() string { return "hdr." + in.id }
-
-// writeTemp writes and syncs hdr.<id>; like Exim it removes a leftover of
-// that name once.
-func (in *Input) writeTemp(data []byte) error {
+// headerFile opens the file the -H data goes to: an unnamed file, or else
+// hdr.<id> (removing a leftover of that name once, as Exim does).
+func (in *Input) headerFile() (fd int, unnamed bool, err error) {
+	fd, ok, err := openTmpfile(in.dir.fd)
+	if ok || err != nil {
+		if err != nil {
+			return -1, false, in.pathErr("create", "-H", err)
+		}
+		return fd, true, nil
+	}
 	flags := syscall.O_WRONLY | syscall.O_CREAT | syscall.O_EXCL | syscall.O_CLOEXEC
-	fd, err := syscall.Openat(in.dir.fd, in.tmpName(), flags, FileMode)
+	fd, err = syscall.Openat(in.dir.fd, in.tmpName(), flags, FileMode)
 	if err == syscall.EEXIST {
 		syscall.Unlinkat(in.dir.fd, in.tmpName())
 		fd, err = syscall.Openat(in.dir.fd, in.tmpName(), flags, FileMode)
 	}
 	if err != nil {
-		return in.pathErr("create", "", err)
+		return -1, false, in.pathErr("create", "", err)
 	}
 	in.tmpMade = true
-	_, err = fdWriter(fd).Write(data)
-	if err == nil {
-		err = syscall.Fdatasync(fd)
+	return fd, false, nil
+}
+
+// writeHeader writes the -H data, makes both files durable and, for an
+// unnamed file, names it <id>-H. (Running the two data syncs at once was
+// measured: no gain, concurrent commits share journal commits anyway.)
+func (in *Input) writeHeader(hfd int, unnamed bool, data []byte) error {
+	if _, err := fdWriter(hfd).Write(data); err != nil {
+		return in.pathErr("write", "-H", err)
 	}
-	if cerr := syscall.Close(fd); err == nil {
-		err = cerr
+	if err := syscall.Fdatasync(in.fd); err != nil {
+		return in.pathErr("fdatasync", "-D", err)
 	}
-	if err != nil {
-		return in.pathErr("write", "", err)
+	if err := syscall.Fdatasync(hfd); err != nil {
+		return in.pathErr("fdatasync", "-H", err)
 	}
+	if err := in.dir.waitFor(in.dataNamed); err != nil {
+		return err
+	}
+	if !unnamed {
+		return nil
+	}
+	if err := linkTmpfile(hfd, in.dir.fd, in.id+"-H"); err != nil {
+		return in.pathErr("link", "-H", err)
+	}
+	in.renamed = true
 	return nil
 }
+
+func (in *Input) tmpName() string { return "hdr." + in.id }
 
 func (in *Input) pathErr(op, suffix string, err error) error {
 	name := in.id + suffix

@@ -40,11 +40,23 @@ func openInputDir(path string) (*inputDir, error) {
 // sync returns once every change made in the directory before the call
 // is durable.
 func (d *inputDir) sync() error {
+	return d.waitFor(d.mark())
+}
+
+// mark numbers the directory fsync that will make the changes made so far
+// durable: an fsync already running may have started before them, so only
+// the next one to start counts.
+func (d *inputDir) mark() uint64 {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	// An fsync already running may have started before our change: only
-	// the next one to start counts.
-	need := d.started + 1
+	return d.started + 1
+}
+
+// waitFor returns once fsync number need has finished, running it (with
+// whatever else changed meanwhile) if no one else is.
+func (d *inputDir) waitFor(need uint64) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	for d.done < need && d.broken == nil {
 		if d.running {
 			d.synced.Wait()
