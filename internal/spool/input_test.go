@@ -45,7 +45,26 @@ func writeMessage(t testing.TB, sp *Spool, id string, body []byte) *Header {
 	return h
 }
 
+// eachCreateMethod runs f with O_TMPFILE and linkat(AT_EMPTY_PATH), with
+// linkat through /proc/self/fd, and with plain create and rename.
+func eachCreateMethod(t *testing.T, f func(t *testing.T)) {
+	defer noTmpfile.Store(noTmpfile.Load())
+	defer procLink.Store(procLink.Load())
+	for _, m := range []struct {
+		name               string
+		noTmpfile, viaProc bool
+	}{{"tmpfile", false, false}, {"proc", false, true}, {"rename", true, false}} {
+		noTmpfile.Store(m.noTmpfile)
+		procLink.Store(m.viaProc)
+		t.Run(m.name, f)
+	}
+}
+
 func TestCommitWritesBothFiles(t *testing.T) {
+	eachCreateMethod(t, testCommitWritesBothFiles)
+}
+
+func testCommitWritesBothFiles(t *testing.T) {
 	for _, split := range []bool{false, true} {
 		sp, err := Open(t.TempDir(), split)
 		if err != nil {
@@ -132,6 +151,10 @@ func TestDataLockExcludesOthers(t *testing.T) {
 }
 
 func TestTidy(t *testing.T) {
+	eachCreateMethod(t, testTidy)
+}
+
+func testTidy(t *testing.T) {
 	sp, _ := Open(t.TempDir(), true)
 	done := "1xXsx3-0000K5-1d"
 	writeMessage(t, sp, done, []byte("x\n"))
@@ -218,10 +241,16 @@ func TestCrashLeavesNoPartialMessage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
+	for _, rename := range []string{"", "1"} {
+		t.Run("rename="+rename, func(t *testing.T) { testCrash(t, rename) })
+	}
+}
+
+func testCrash(t *testing.T, rename string) {
 	dir := t.TempDir()
 	for round := 0; round < 12; round++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashWriterHelper$")
-		cmd.Env = append(os.Environ(), "SPOOL_CRASH_DIR="+dir)
+		cmd.Env = append(os.Environ(), "SPOOL_CRASH_DIR="+dir, "SPOOL_CRASH_RENAME="+rename)
 		cmd.Stderr = os.Stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -276,6 +305,7 @@ func TestCrashWriterHelper(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process for TestCrashLeavesNoPartialMessage")
 	}
+	noTmpfile.Store(os.Getenv("SPOOL_CRASH_RENAME") != "")
 	sp, err := Open(dir, true)
 	if err != nil {
 		t.Fatal(err)
@@ -310,4 +340,26 @@ func TestCrashWriterHelper(t *testing.T) {
 	}
 	wg.Wait()
 	io.WriteString(os.Stderr, "helper stopped\n")
+}
+
+// Messages written before split_spool_directory changed are still found.
+func TestReadHeaderFindsOtherLayout(t *testing.T) {
+	dir := t.TempDir()
+	for _, split := range []bool{false, true} {
+		sp, _ := Open(dir, split)
+		id := NewID(time.Unix(1796012361+int64(len(dir)), 0), 1+len(dir), -1)
+		if split {
+			id = NewID(time.Unix(1796012362, 0), 2, -1)
+		}
+		writeMessage(t, sp, id, []byte("x\n"))
+		other, _ := Open(dir, !split)
+		if h, err := other.ReadHeader(id); err != nil || h.BodySize != 2 {
+			t.Errorf("split=%v: %v %+v", split, err, h)
+		}
+		if f, err := other.OpenData(id); err != nil {
+			t.Errorf("OpenData: %v", err)
+		} else {
+			f.Close()
+		}
+	}
 }
