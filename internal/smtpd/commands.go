@@ -1,9 +1,12 @@
 package smtpd
 
 import (
+	"errors"
 	"exigo/internal/eximlog"
 	"fmt"
 	"strings"
+	"syscall"
+	"time"
 
 	"exigo/internal/acl"
 	"exigo/internal/conf"
@@ -182,7 +185,11 @@ func (s *session) syncFailure() int {
 
 // peekPending returns up to n bytes of input already received.
 func (s *session) peekPending(n int) string {
-	s.pendingInput()
+	if s.r.Buffered() == 0 && s.pendingInput() && s.conn != nil {
+		s.conn.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+		s.r.Peek(1)
+		s.conn.SetReadDeadline(time.Time{})
+	}
 	k := s.r.Buffered()
 	if k > n {
 		k = n
@@ -300,10 +307,41 @@ func (s *session) quitHandler() {
 	} else {
 		s.printf("221 %s closing connection\r\n", s.activeHostname)
 	}
-	s.w.Flush()
+	err := s.w.Flush()
+	reset := isReset(err)
+	if !reset {
+		reset = s.waitForClose()
+	}
+	if s.tlsActive && !reset {
+		reset = isReset(s.conn.Close())
+	}
 	if s.has(eximlog.SmtpConnection) {
 		s.srv.Log.Main("", s.connectionInfo()+" closed by QUIT")
 	}
+	if reset && s.has(eximlog.ProtocolDetail) {
+		tls := ""
+		if s.tlsActive {
+			tls = " and TLS close"
+		}
+		s.srv.Log.Main("", fmt.Sprintf("[%s] after QUIT, client reset TCP before SMTP response%s", s.hostAddress(), tls))
+	}
+}
+
+// waitForClose gives the client a moment to close first (so that it,
+// not the server, keeps TIME_WAIT), and reports a TCP reset instead.
+func (s *session) waitForClose() bool {
+	if s.conn == nil {
+		return false
+	}
+	s.conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	var b [1]byte
+	_, err := s.conn.Read(b[:])
+	return isReset(err)
+}
+
+// isReset reports a connection reset (or a write to a reset socket).
+func isReset(err error) bool {
+	return err != nil && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE))
 }
 
 func (s *session) rsetHandler() {

@@ -1,12 +1,13 @@
 package smtpd
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -72,31 +73,36 @@ const maxCommandLine = 16384
 
 var errTimeout = errors.New("timeout")
 
-// readLine reads one line (without its LF) of at most limit bytes; an
-// overlong line is consumed and reported with long=true.
+// readLine reads one line (without its LF). A line longer than limit
+// is cut as Exim cuts it: limit bytes are kept, the next one is dropped,
+// and the rest is left to be read as the next line (long=true).
 func (s *session) readLine(limit int) (line string, long bool, err error) {
 	s.flushIfIdle()
-	var b []byte
 	s.setReadDeadline()
+	var b []byte
 	for {
-		frag, e := s.r.ReadSlice('\n')
-		if len(b)+len(frag) <= limit+2 {
-			b = append(b, frag...)
-		} else {
-			long = true
+		if s.r.Buffered() == 0 {
+			if _, err := s.r.Peek(1); err != nil {
+				if isTimeout(err) {
+					return "", false, errTimeout
+				}
+				return "", false, io.EOF
+			}
 		}
-		if e == nil {
-			break
+		buf, _ := s.r.Peek(s.r.Buffered())
+		if i := bytes.IndexByte(buf, '\n'); i >= 0 && len(b)+i <= limit {
+			b = append(b, buf[:i]...)
+			s.r.Discard(i + 1)
+			return string(b), false, nil
 		}
-		if e == bufio.ErrBufferFull {
-			continue
+		if room := limit - len(b); len(buf) > room {
+			b = append(b, buf[:room]...)
+			s.r.Discard(room + 1)
+			return string(b), true, nil
 		}
-		if isTimeout(e) {
-			return "", false, errTimeout
-		}
-		return "", false, io.EOF
+		b = append(b, buf...)
+		s.r.Discard(len(buf))
 	}
-	return string(b[:len(b)-1]), long, nil
 }
 
 // flushIfIdle sends pending replies when no more input is buffered: the
@@ -136,7 +142,7 @@ func (s *session) readCommand(checkSync bool) cmdCode {
 		return cmdEOF
 	}
 	if long {
-		s.cmd, s.cmdArg, s.data = "", "", ""
+		s.cmd, s.cmdArg, s.data = line, "", ""
 		return cmdOther
 	}
 	line = strings.TrimRight(line, " \t\r\n\f\v")
@@ -209,13 +215,29 @@ func (s *session) pendingInput() bool {
 	if s.r.Buffered() > 0 {
 		return true
 	}
-	if s.conn == nil {
+	if s.peer.Conn == nil {
 		return false
 	}
-	s.conn.SetReadDeadline(time.Now())
-	_, err := s.r.Peek(1)
-	s.conn.SetReadDeadline(time.Time{})
-	return err == nil
+	return socketReadable(s.peer.Conn)
+}
+
+// socketReadable peeks at the socket without blocking.
+func socketReadable(c net.Conn) bool {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	var n int
+	var b [1]byte
+	rc.Read(func(fd uintptr) bool {
+		n, _, _ = syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		return true
+	})
+	return n > 0
 }
 
 // checkSync is false when a network client has sent input it should not
