@@ -14,10 +14,10 @@ import (
 
 // listing is what a -bp mode asks for.
 type listing struct {
-	count      bool // -bpc
-	random     bool // -bpr...: directory order, not sorted
-	undelivred bool // -bpu: only undelivered recipients
-	extras     bool // -bpa: also generated delivered addresses
+	count       bool // -bpc
+	random      bool // -bpr...: directory order, not sorted
+	undelivered bool // -bpu: only undelivered recipients
+	extras      bool // -bpa: also generated delivered addresses
 }
 
 var listModes = map[string]listing{
@@ -26,8 +26,8 @@ var listModes = map[string]listing{
 	"-bpc":  {count: true},
 	"-bpr":  {random: true},
 	"-bpra": {random: true, extras: true},
-	"-bpru": {random: true, undelivred: true},
-	"-bpu":  {undelivred: true},
+	"-bpru": {random: true, undelivered: true},
+	"-bpu":  {undelivered: true},
 }
 
 // PrintQueue writes the queue as Exim 4.96 lists it for mode, one of -bp,
@@ -142,7 +142,7 @@ func printRecipients(w *bufio.Writer, h *Header, m listing) {
 	listed := make(map[string]bool, len(h.Recipients))
 	for _, r := range h.Recipients {
 		delivered := h.NonRecipients.Contains(r.Address)
-		if !delivered || !m.undelivred {
+		if !delivered || !m.undelivered {
 			mark := " "
 			if delivered {
 				mark = "D"
