@@ -10,6 +10,7 @@ import (
 
 	"exigo/internal/conf"
 	"exigo/internal/expand"
+	"exigo/internal/hints"
 )
 
 // Logger receives the log lines ACL processing writes. Text has no
@@ -46,6 +47,9 @@ type Env struct {
 	// Cache holds ACLs read from files and inline strings, shared by
 	// sessions; nil means a private one.
 	Cache *Cache
+	// Hints opens a hints database of the spool; the ratelimit condition
+	// keeps its handle until State.Close. Nil means none is available.
+	Hints func(name string) (*hints.DB, error)
 }
 
 // Outcome is an ACL's result and the texts that go with it.
@@ -99,6 +103,7 @@ func (e *Env) Check(where Where, recipient string) Outcome {
 // CheckText runs the ACL that text (an option's unexpanded value) names.
 func (e *Env) CheckText(where Where, text, recipient string) Outcome {
 	r := &run{env: e, where: where}
+	e.State.rates.NewCommand() // per_cmd rates last for one ACL check
 	if recipient != "" {
 		restore := e.setRecipient(recipient)
 		defer restore()

@@ -1,6 +1,11 @@
 package acl
 
-import "strings"
+import (
+	"strings"
+
+	"exigo/internal/hints"
+	"exigo/internal/ratelimit"
+)
 
 // State is what ACLs leave behind in an SMTP session: variables set by
 // conditions, controls, and header changes waiting for the message.
@@ -25,6 +30,13 @@ type State struct {
 
 	warnLogged     map[string]bool
 	senderVerified map[string]*SenderFailure
+
+	// dnsbl caches DNS list lookups for the connection (by query name).
+	dnsbl map[string]*dnsblEntry
+	// rates are the ratelimit condition's per-connection, -message and
+	// -command results.
+	rates  ratelimit.Session
+	rateDB *hints.DB // opened on first use; see Close
 }
 
 // AddedHeader is a header line an ACL asked for, with its place.
@@ -58,11 +70,12 @@ func (s *State) ResetMessage() {
 	s.AddHeaders, s.RemoveHeaders, s.Queue = nil, nil, ""
 	s.warnLogged = map[string]bool{}
 	s.senderVerified, s.SenderFailure = nil, nil
-	for name := range s.Vars {
-		if strings.HasPrefix(name, "dnslist_") || strings.HasPrefix(name, "sender_rate") {
-			delete(s.Vars, name)
-		}
+	// Exim's smtp_reset forgets these; $dnslist_text and $dnslist_value
+	// survive into the next message.
+	for _, name := range []string{"dnslist_domain", "dnslist_matched", "sender_rate", "sender_rate_limit", "sender_rate_period"} {
+		delete(s.Vars, name)
 	}
+	s.rates.NewMessage()
 }
 
 // Control reports whether a control is set, and its options.
