@@ -72,6 +72,9 @@ func (d *daemonState) start(cfg *conf.Config) error {
 	if err != nil {
 		return err
 	}
+	if removed, err := srv.Spool.Tidy(); err == nil && len(removed) > 0 {
+		srv.Log.Main("", fmt.Sprintf("removed %d incomplete spool file(s) left by an earlier crash: %s", len(removed), strings.Join(removed, " ")))
+	}
 	d.r.startDelivery(srv)
 	eps, err := d.endpoints(cfg)
 	if err != nil {
