@@ -44,7 +44,8 @@ type Outcome struct {
 
 // Authenticate runs inst's server side for one AUTH command (data is the
 // text after the mechanism name) and works out the reply, the log text
-// and the new $authenticated_id, as Exim's smtp_in_auth does.
+// and the new $authenticated_id, as Exim's smtp_in_auth does. inst must
+// have a Server (Find returns only those).
 func (s *Session) Authenticate(inst *Instance, x Exchange, data string) Outcome {
 	c := &Call{Instance: inst, x: x, sess: s}
 	rc := inst.Server.Serve(c, data)
