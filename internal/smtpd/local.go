@@ -26,6 +26,7 @@ type LocalMessage struct {
 // the message id, or an error whose text says why it was not accepted.
 func (s *Server) ReceiveLocal(lm LocalMessage) (string, error) {
 	sess := newSession(s, Peer{In: lm.In, Out: io.Discard, Ident: lm.Login})
+	defer sess.state.Close()
 	sess.nonSMTP = true
 	sess.protocol = "local"
 	if p, ok := sess.peer.Given["received_protocol"]; ok && p != "" {

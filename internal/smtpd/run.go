@@ -14,6 +14,7 @@ func (s *session) run() {
 	key := s.hostAddress()
 	total, fromHost := s.srv.admit(key)
 	defer s.srv.release(key)
+	defer s.state.Close() // the ACLs' ratelimit database
 	defer s.w.Flush()
 	if !s.admitted(total, fromHost) {
 		return

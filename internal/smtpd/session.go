@@ -2,6 +2,7 @@ package smtpd
 
 import (
 	"bufio"
+	"errors"
 	"net"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"exigo/internal/acl"
 	"exigo/internal/auth"
 	"exigo/internal/expand"
+	"exigo/internal/hints"
 	"exigo/internal/lists"
 )
 
@@ -145,7 +147,7 @@ func newSession(s *Server, p Peer) *session {
 		Config: cfg, Ctx: sess.ctx, State: sess.state, Log: aclLog{sess},
 		HostIdent: func() string { return sess.hostAndIdent(true) },
 		HostCheck: s.HostCheck, Debug: s.Debug, Flush: func() { sess.w.Flush() },
-		Cache: s.ACLCache,
+		Cache: s.ACLCache, Hints: s.openHints,
 	}
 	sess.aclEnv.Route = sess.verify
 	sess.aclEnv.VerifyHelo = func() bool { ok, _ := sess.verifyHelo(); return ok }
@@ -160,6 +162,19 @@ func newSession(s *Server, p Peer) *session {
 	sess.activeHostname = cfg.PrimaryHostname()
 	sess.protocol = sess.protocolName()
 	return sess
+}
+
+// openHints opens a hints database in the spool directory; -bh has no
+// Spool but uses the configured directory's databases, as Exim does.
+func (s *Server) openHints(name string) (*hints.DB, error) {
+	dir := s.Config.String("spool_directory")
+	if s.Spool != nil {
+		dir = s.Spool.Dir
+	}
+	if dir == "" { // never the current directory
+		return nil, errors.New("no spool directory")
+	}
+	return hints.Open(dir, name)
 }
 
 // aclLog passes ACL log lines to the server's log with the message id
