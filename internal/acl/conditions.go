@@ -131,7 +131,7 @@ func condHosts(c *Call) Result {
 		}
 		return Fail
 	}
-	host := lists.HostID{Addr: addr, Name: c.Var("sender_host_name")}
+	host := lists.HostID{Addr: addr, Name: c.hostNameFor(c.Arg)}
 	res, err := lists.MatchHost(c.Env().Ctx.Lists, c.Arg, host)
 	return matchResult(c, res, err, "host_data")
 }

@@ -44,6 +44,11 @@ type Env struct {
 	// the HELO name against the calling host.
 	Route      RouteFunc
 	VerifyHelo func() bool
+	// HostName gives the calling host's verified name or, when it has
+	// none, why (Exim's host_lookup_msg). With lookup it first looks the
+	// name up if that was not tried yet; tried says whether it has been.
+	// Nil means the name is whatever $sender_host_name gives.
+	HostName func(lookup bool) (name string, tried bool, failMsg string)
 	// Cache holds ACLs read from files and inline strings, shared by
 	// sessions; nil means a private one.
 	Cache *Cache

@@ -111,9 +111,24 @@ func verifyReverseLookup(c *Call, opts []string) Result {
 	if c.Var("sender_host_address") == "" {
 		return OK
 	}
-	name := c.Var("sender_host_name")
-	if name == "" {
-		c.SetLogMsg("host lookup failed for reverse lookup check")
+	env := c.Env()
+	if env.HostName == nil {
+		if c.Var("sender_host_name") == "" {
+			c.SetLogMsg("host lookup failed for reverse lookup check")
+			return Fail
+		}
+		return OK
+	}
+	name, tried, why := env.HostName(false)
+	switch {
+	case name != "":
+		return OK
+	case tried:
+		c.SetLogMsg("host lookup failed" + why)
+		return Fail
+	}
+	if name, _, why = env.HostName(true); name == "" {
+		c.SetLogMsg("host lookup failed for reverse lookup check" + why)
 		return Fail
 	}
 	return OK

@@ -18,16 +18,12 @@ import (
 
 // bhKnownFailing lists dialogues exigo does not match yet, with why.
 var bhKnownFailing = map[string]string{
-	"acl_helo":                    "not triaged yet",
 	"acl_mail_predata_data":       "not triaged yet",
 	"acl_notquit_data_eof":        "not triaged yet",
 	"acl_vrfy_expn_etrn":          "not triaged yet",
 	"cond_acl_args":               "not triaged yet",
 	"cond_address_lists":          "not triaged yet",
-	"cond_hosts_named":            "not triaged yet",
-	"cond_ratelimit":              "not triaged yet",
 	"ctl_case_dkim_dmarc":         "not triaged yet",
-	"ctl_no_pipelining":           "not triaged yet",
 	"ctl_queue_freeze_submission": "not triaged yet",
 	"mod_headers":                 "not triaged yet",
 	"mod_log_message":             "not triaged yet",
@@ -35,20 +31,12 @@ var bhKnownFailing = map[string]string{
 	"proto_bdat":                  "not triaged yet",
 	"proto_bdat_then_data":        "not triaged yet",
 	"proto_header_maxsize":        "not triaged yet",
-	"proto_helo_allow_chars":      "not triaged yet",
-	"proto_helo_args":             "not triaged yet",
-	"proto_helo_junk_host":        "not triaged yet",
-	"proto_helo_required":         "not triaged yet",
 	"proto_mail_size_body":        "not triaged yet",
 	"proto_size_limit_data":       "not triaged yet",
-	"proto_synprot_errors":        "not triaged yet",
 	"proto_unqualified_allowed":   "not triaged yet",
 	"verb_defer":                  "not triaged yet",
 	"verb_discard":                "not triaged yet",
 	"verify_headers":              "not triaged yet",
-	"verify_helo_forward":         "not triaged yet",
-	"verify_reverse_liar":         "not triaged yet",
-	"verify_reverse_none":         "not triaged yet",
 }
 
 // bhDialogue is one directory of testdata/bh.

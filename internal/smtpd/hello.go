@@ -85,6 +85,8 @@ func (s *session) cmdHello(ehlo bool) int {
 			h = h[:i]
 		}
 		s.helo = strings.ToLower(h)
+		s.heloLookupDomains()
+		s.buildFullHost()
 		if s.helloRequired || s.heloVerify {
 			if verified, temp := s.verifyHelo(); !verified && s.helloRequired {
 				code := 550
@@ -105,6 +107,7 @@ func (s *session) cmdHello(ehlo bool) int {
 		if out.Result != acl.OK {
 			done := s.handleACLFail(acl.WhereHELO, out)
 			s.helo = ""
+			s.buildFullHost()
 			if done {
 				return doneDrop
 			}

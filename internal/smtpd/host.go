@@ -13,16 +13,8 @@ func (s *session) lookupHostName() {
 		return
 	}
 	s.hostLookupDone = true
-	if s.srv.Resolver == nil || s.ctx.Lists == nil {
-		s.hostLookupFail = true
-		return
-	}
-	names, err := s.ctx.Lists.HostNames(s.hostAddress())
-	if err != nil || len(names) == 0 {
-		s.hostLookupFail = true
-		return
-	}
-	s.hostName = names[0]
+	s.hostName, s.hostLookupMsg = s.findHostName()
+	s.hostLookupFail = s.hostName == ""
 }
 
 // peer describes the client for eximlog's host formats.
@@ -42,17 +34,17 @@ func (s *session) has(n eximlog.Name) bool { return s.srv.Log.Selector().Has(n) 
 // fullHost is $sender_fullhost: "name (helo) [ip]", "(helo) [ip]" ...
 func (s *session) fullHost(lookup bool) string {
 	if lookup {
-		s.lookupHostName()
+		s.lookupHostNameAndBuild()
 	}
-	return s.srv.Log.Selector().FullHost(s.peerInfo())
+	return s.srv.Log.Selector().FullHost(s.builtPeer())
 }
 
 // rcvHost is $sender_rcvhost, used in the Received: header.
-func (s *session) rcvHost() string { return s.srv.Log.Selector().RcvHost(s.peerInfo()) }
+func (s *session) rcvHost() string { return s.srv.Log.Selector().RcvHost(s.builtPeer()) }
 
 // hostAndIdent is Exim's host_and_ident().
 func (s *session) hostAndIdent(flag bool) string {
-	return s.srv.Log.Selector().HostAndIdent(s.peerInfo(), flag)
+	return s.srv.Log.Selector().HostAndIdent(s.builtPeer(), flag)
 }
 
 // connectionInfo is "SMTP connection from ..." as Exim logs it.

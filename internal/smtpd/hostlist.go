@@ -1,6 +1,8 @@
 package smtpd
 
 import (
+	"strings"
+
 	"exigo/internal/expand"
 	"exigo/internal/lists"
 )
@@ -34,8 +36,14 @@ func (s *session) hostMatches(option string) matchResult {
 
 func (s *session) hostInList(list string) matchResult {
 	if s.local {
+		// No remote host: only "" and "*" (which matches any host or
+		// none) can match; the first one that does decides.
 		for _, item := range lists.Split(list) {
-			if item == "" {
+			neg := strings.HasPrefix(item, "!")
+			if item = strings.TrimSpace(strings.TrimPrefix(item, "!")); item == "" || item == "*" {
+				if neg {
+					return matchNo
+				}
 				return matchYes
 			}
 		}

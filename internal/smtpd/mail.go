@@ -58,7 +58,7 @@ func (s *session) cmdMail() int {
 	s.had("MAIL")
 	s.mailCount++
 	s.lastWasRejMail = true
-	if s.helloRequired && !s.heloSeen {
+	if !s.heloSeen && (s.helloRequired || s.hostMatches("hosts_require_helo") == matchYes) {
 		s.printf("503 HELO or EHLO required\r\n")
 		line := fmt.Sprintf("rejected MAIL from %s: no HELO/EHLO given", s.hostAndIdent(false))
 		s.logMainReject(s.logID(), line, nil)

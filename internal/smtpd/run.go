@@ -69,6 +69,7 @@ func (s *session) startSession() bool {
 		if s.hostMatches("host_lookup") == matchYes {
 			s.lookupHostName()
 		}
+		s.buildFullHost()
 		if s.hostMatches("host_reject_connection") == matchYes {
 			if s.has(eximlog.ConnectionReject) {
 				line := fmt.Sprintf("refused connection from %s (host_reject_connection)", s.hostAndIdent(false))

@@ -9,6 +9,7 @@ import (
 
 	"exigo/internal/acl"
 	"exigo/internal/auth"
+	"exigo/internal/eximlog"
 	"exigo/internal/expand"
 	"exigo/internal/hints"
 	"exigo/internal/lists"
@@ -36,6 +37,9 @@ type session struct {
 	hostName        string // verified $sender_host_name
 	hostLookupDone  bool
 	hostLookupFail  bool
+	hostLookupMsg   string       // why there is no name, as Exim's host_lookup_msg
+	fullPeer        eximlog.Peer // the host as $sender_fullhost last showed it
+	fullBuilt       bool
 	ident           string
 	esmtp           bool
 	heloSeen        bool
@@ -151,6 +155,7 @@ func newSession(s *Server, p Peer) *session {
 	}
 	sess.aclEnv.Route = sess.verify
 	sess.aclEnv.VerifyHelo = func() bool { ok, _ := sess.verifyHelo(); return ok }
+	sess.aclEnv.HostName = sess.aclHostName
 	if p.Given != nil {
 		sess.authName = p.Given["sender_host_authenticated"]
 		sess.authID = p.Given["authenticated_id"]

@@ -57,10 +57,9 @@ func (v *sessionVars) connVar(name string) (string, bool) {
 		}
 		return strconv.Itoa(s.hostPort()), true
 	case "sender_host_name":
-		s.lookupHostName()
+		s.lookupHostNameAndBuild()
 		return s.hostName, true
-	case "host_lookup_failed":
-		s.lookupHostName()
+	case "host_lookup_failed": // read only: Exim does not look up for it
 		return boolVar(s.hostLookupFail), true
 	case "sender_helo_name":
 		return s.helo, true
