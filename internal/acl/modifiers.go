@@ -167,29 +167,6 @@ func (r *run) delay(val string) Result {
 
 // logwrite writes to the main log, or to the logs named in a leading
 // ":main,reject:" prefix.
-func (r *run) logwrite(val string) {
-	if r.env.Log == nil {
-		return
-	}
-	targets := []string{"main"}
-	if strings.HasPrefix(val, ":") {
-		if end := strings.IndexByte(val[1:], ':'); end >= 0 {
-			targets = strings.Split(val[1:1+end], ",")
-			val = strings.TrimLeft(val[end+2:], " ")
-		}
-	}
-	for _, t := range targets {
-		switch strings.TrimSpace(t) {
-		case "main":
-			r.env.Log.Main(val)
-		case "reject":
-			r.env.Log.Reject(val)
-		case "panic":
-			r.env.Log.Panic(val)
-		}
-	}
-}
-
 func (r *run) setRejectTarget(val string) Result {
 	targets := []string{}
 	for _, t := range lists.Split(val) {

@@ -38,9 +38,12 @@ func (s *session) handleACLFail(where acl.Where, out acl.Outcome) bool {
 			}
 		} else {
 			code, rest = s.messageCode(def, userMsg)
-		}
-		if logMsg == userMsg {
-			logMsg = rest
+			// A log message taken from the user message keeps its code,
+			// but shows the code actually used when the given one was
+			// refused (Exim's smtp_message_code).
+			if logMsg == userMsg && codeLength(userMsg) > 0 && userMsg[0] != def[0] {
+				logMsg = def + " " + rest
+			}
 		}
 		userMsg = rest
 	}

@@ -190,6 +190,21 @@ func (l aclLog) Main(t string)   { l.s.srv.Log.Main(l.s.messageID, t) }
 func (l aclLog) Reject(t string) { l.s.srv.Log.Reject(l.s.messageID, t, nil) }
 func (l aclLog) Panic(t string)  { l.s.srv.Log.Panic(l.s.messageID, t) }
 
+// Logs is one entry in several logs (acl.MultiLogger).
+func (l aclLog) Logs(main, reject, panic bool, t string) {
+	var to eximlog.Dest
+	if main {
+		to |= eximlog.ToMain
+	}
+	if reject {
+		to |= eximlog.ToReject
+	}
+	if panic {
+		to |= eximlog.ToPanic
+	}
+	l.s.srv.Log.Write(eximlog.Entry{To: to, ID: l.s.messageID, Text: t})
+}
+
 // protocolName is $received_protocol for the current state.
 func (s *session) protocolName() string {
 	if p, ok := s.peer.Given["received_protocol"]; ok && p != "" {
