@@ -26,6 +26,9 @@ func init() {
 // matchResult turns a list match into a condition result, setting the
 // *_data variable a lookup in the list produced.
 func matchResult(c *Call, res lists.Result, err error, dataVar string) Result {
+	if dataVar != "" {
+		c.SetVar(dataVar, "") // every test starts afresh, as Exim's match_isinlist
+	}
 	if err != nil {
 		c.SetLogMsg(err.Error())
 		return Defer
@@ -94,7 +97,13 @@ func condDomains(c *Call) Result {
 }
 
 func condLocalParts(c *Call) Result {
-	res, err := lists.MatchLocalPart(c.Env().Ctx.Lists, c.Arg, c.Var("local_part"), false)
+	// Exim matches the local part as given, caselessly, whatever
+	// caseful_local_part did to $local_part.
+	lp := c.Var("acl_rcpt_local_part")
+	if lp == "" {
+		lp = c.Var("local_part")
+	}
+	res, err := lists.MatchLocalPart(c.Env().Ctx.Lists, c.Arg, lp, true)
 	return matchResult(c, res, err, "local_part_data")
 }
 

@@ -36,6 +36,10 @@ func (r *run) modifier(verb string, it *conf.ACLItem) Result {
 	if val != it.Value {
 		r.debugf("%s = %s", strings.Repeat(" ", len("check ")+len(label)), val)
 	}
+	if msg := placeError(it.Name, true, r.where); msg != "" {
+		r.logMsg = msg
+		return Error
+	}
 	switch it.Name {
 	case "add_header":
 		if !r.where.receivesMessage() {

@@ -106,6 +106,10 @@ func (r *run) condition(it *conf.ACLItem, depth int) Result {
 	if arg != it.Value {
 		r.debugf("%s = %s", strings.Repeat(" ", len("check ")+len(neg(it))+len(it.Name)), arg)
 	}
+	if msg := placeError(it.Name, false, r.where); msg != "" {
+		r.logMsg = msg
+		return Error
+	}
 	fn := conditions[it.Name]
 	if fn == nil {
 		r.logMsg = fmt.Sprintf("ACL condition %q is not supported by this build", it.Name)

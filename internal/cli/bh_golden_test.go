@@ -19,10 +19,7 @@ import (
 // bhKnownFailing lists dialogues exigo does not match yet, with why.
 var bhKnownFailing = map[string]string{
 	"acl_notquit_data_eof":        "not triaged yet",
-	"acl_vrfy_expn_etrn":          "not triaged yet",
 	"cond_acl_args":               "not triaged yet",
-	"cond_address_lists":          "not triaged yet",
-	"ctl_case_dkim_dmarc":         "not triaged yet",
 	"ctl_queue_freeze_submission": "not triaged yet",
 	"mod_headers":                 "not triaged yet",
 	"proto_bdat":                  "not triaged yet",

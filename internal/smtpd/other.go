@@ -78,14 +78,14 @@ func (s *session) cmdExpn() int {
 		}
 		return goOn
 	}
-	res, msg := s.verify(s.data, true)
-	if res == acl.OK {
+	// EXPN answers in Exim's address-test style: no router message.
+	switch res, _ := s.verify(s.data, true); res {
+	case acl.OK:
 		s.printf("250 <%s>\r\n", s.data)
-	} else {
-		if msg == "" {
-			msg = "Unrouteable address"
-		}
-		s.printf("550 %s\r\n", msg)
+	case acl.Defer:
+		s.printf("553 %s cannot be resolved at this time\r\n", s.data)
+	default:
+		s.printf("553 %s is undeliverable\r\n", s.data)
 	}
 	return goOn
 }
