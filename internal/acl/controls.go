@@ -40,14 +40,14 @@ func init() {
 		"dkim_disable_verify":     func(w Where) bool { return w != WhereDATA && w != WherePRDR && notNonSMTP(w) },
 		// No dmarc_* controls: Debian's Exim 4.96 is built without DMARC,
 		// so they are syntax errors there.
-		"fakedefer":               only(WhereMAIL, WhereRCPT, WherePredata, WhereDATA, WhereMIME),
-		"fakereject":              only(WhereMAIL, WhereRCPT, WherePredata, WhereDATA, WhereMIME),
-		"no_mbox_unspool":         receiving,
-		"cutthrough_delivery":     only(WhereRCPT),
-		"utf8_downconvert":        receiving,
-		"debug":                   anyACL,
-		"bmi_run":                 receiving,
-		"wellknown":               anyACL,
+		"fakedefer":           only(WhereMAIL, WhereRCPT, WherePredata, WhereDATA, WhereMIME),
+		"fakereject":          only(WhereMAIL, WhereRCPT, WherePredata, WhereDATA, WhereMIME),
+		"no_mbox_unspool":     receiving,
+		"cutthrough_delivery": only(WhereRCPT),
+		"utf8_downconvert":    receiving,
+		"debug":               anyACL,
+		"bmi_run":             receiving,
+		"wellknown":           anyACL,
 	} {
 		controls[name] = controlDef{allowed: allowed}
 	}
