@@ -60,8 +60,7 @@ func (s *session) cmdAuth() int {
 		s.protocol = s.protocolName()
 		return goOn
 	}
-	if out.Result != auth.OK || out.LogDetail != "" {
-		line := fmt.Sprintf("%s authenticator failed for %s: %s", inst.Name, s.hostAndIdent(false), out.LogDetail)
+	if line, ok := out.FailureLog(inst, s.hostAndIdent(false)); ok {
 		s.logMainReject(s.logID(), line, nil)
 	}
 	return goOn

@@ -82,7 +82,7 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	}
 	h := s.spoolHeader(id, arrival, m, msg)
 	s.vars.msg = map[string]string{
-		"message_size":            strconv.FormatInt(h.HeadersSize()+m.size+1, 10),
+		"message_size":            strconv.FormatInt(receivedSize(hres.headers, m), 10),
 		"message_body_size":       strconv.FormatInt(m.size, 10),
 		"body_linecount":          strconv.Itoa(m.linecount),
 		"message_linecount":       strconv.Itoa(m.linecount + len(msg.lines)),
@@ -433,4 +433,14 @@ func firstNonEmpty(v ...string) string {
 		}
 	}
 	return ""
+}
+
+// receivedSize is $message_size in the DATA ACL: what was received, the
+// headers as sent (no Received: added yet), the blank line and the body.
+func receivedSize(headers []string, m *msgReader) int64 {
+	n := m.size + 1
+	for _, h := range headers {
+		n += int64(len(h))
+	}
+	return n
 }

@@ -124,7 +124,8 @@ type recipient struct {
 }
 
 func newSession(s *Server, p Peer) *session {
-	sess := &session{srv: s, peer: p, start: s.now(), messageSize: -1, countNonmail: -1, rcptSame: true}
+	// $message_size is 0 until the first transaction starts (Exim's smtp_reset sets -1).
+	sess := &session{srv: s, peer: p, start: s.now(), messageSize: 0, countNonmail: -1, rcptSame: true}
 	sess.conn = p.Conn
 	in, out := p.In, p.Out
 	if p.Conn != nil {
