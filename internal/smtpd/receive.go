@@ -112,7 +112,14 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 		abort()
 		s.acceptedReply(id, out.UserMsg)
 		s.logReceived(id, h, m)
-		s.srv.Log.Main(id, "=> blackhole (DATA ACL)")
+		by, why := "RCPT ACL", ""
+		if out.Result == acl.Discard {
+			by = "DATA ACL"
+			if out.LogMsg != "" {
+				why = ": " + out.LogMsg
+			}
+		}
+		s.srv.Log.Main(id, "=> blackhole ("+by+" discarded recipients)"+why)
 		s.srv.Log.Main(id, "Completed")
 		return true
 	}
@@ -126,10 +133,11 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 		h.BodySize = m.size
 	}
 	s.logReceived(id, h, m)
+	_, queue := s.state.Control("queue")
+	_, freeze := s.state.Control("freeze")
+	s.logControls(id, queue, freeze)
 	s.acceptedReply(id, out.UserMsg)
 	if s.srv.Accepted != nil && !s.srv.HostCheck {
-		_, queue := s.state.Control("queue")
-		_, freeze := s.state.Control("freeze")
 		s.srv.Accepted(id, queue || freeze || s.queueOnly)
 	}
 	return true
@@ -144,7 +152,7 @@ func (s *session) acceptedReply(id, userMsg string) {
 		s.printf("250 OK id=%s\r\n", id)
 	}
 	if s.srv.HostCheck {
-		s.printf("\r\n**** SMTP testing: that is not a real message id!\r\n\r\n")
+		s.printf("\n**** SMTP testing: that is not a real message id!\n\n") // LF only, as Exim
 	}
 }
 
@@ -198,12 +206,14 @@ func (s *session) buildHeaders(raw []string, arrival time.Time) *message {
 func (s *session) fixups(msg *message, arrival time.Time) {
 	_, submission := s.state.Control("submission")
 	_, suppress := s.state.Control("suppress_local_fixups")
+	s.msgIDCreated = false
 	if suppress || !(s.local || submission) {
 		return
 	}
 	if !msg.has("message-id") && !msg.has("resent-message-id") {
 		text := fmt.Sprintf("Message-Id: <E%s@%s>\n", s.messageID, s.srv.Config.PrimaryHostname())
 		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderMessageID, Text: text})
+		s.msgIDCreated = true
 	}
 	if !msg.has("from") && s.sender != nil {
 		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderFrom, Text: "From: " + *s.sender + "\n"})
@@ -310,6 +320,21 @@ func (s *session) spoolHeader(id string, arrival time.Time, m *msgReader, msg *m
 	return h
 }
 
+// logControls logs, after the "<=" line, what ACLs decided about the
+// message's delivery.
+func (s *session) logControls(id string, queue, freeze bool) {
+	if freeze {
+		s.srv.Log.Main(id, "frozen by ACL")
+	}
+	if queue && s.has(eximlog.DelayDelivery) {
+		in := ""
+		if s.state.Queue != "" {
+			in = " in " + s.state.Queue
+		}
+		s.srv.Log.Main(id, "no immediate delivery: queued"+in+" by ACL")
+	}
+}
+
 // logReceived writes the "<=" line.
 func (s *session) logReceived(id string, h *spool.Header, m *msgReader) {
 	lg := s.srv.Log
@@ -341,8 +366,14 @@ func (s *session) logReceived(id string, h *spool.Header, m *msgReader) {
 		fmt.Fprintf(&b, " M8S=%d", s.body8bit)
 	}
 	msg := &message{lines: h.Headers}
-	if v, ok := msg.value("message-id"); ok && s.has(eximlog.MsgID) {
-		b.WriteString(" id=" + strings.Trim(v, "<>"))
+	// An id Exim made itself is logged only under msg_id_created, as "id*=".
+	if v, ok := msg.value("message-id"); ok {
+		switch {
+		case !s.msgIDCreated && s.has(eximlog.MsgID):
+			b.WriteString(" id=" + strings.Trim(v, "<>"))
+		case s.msgIDCreated && s.has(eximlog.MsgIDCreated):
+			b.WriteString(" id*=" + strings.Trim(v, "<>"))
+		}
 	}
 	if v, ok := msg.value("subject"); ok && s.has(eximlog.Subject) {
 		b.WriteString(" T=" + strconv.Quote(v))

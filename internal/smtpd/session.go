@@ -96,6 +96,7 @@ type session struct {
 	messageID                   string
 	logRejectionHeaders         *message
 	queueOnly                   bool // smtp_accept_queue reached
+	msgIDCreated                bool // the fix-ups made the Message-Id:
 	// non-SMTP (-bm, -t) reception
 	nonSMTP              bool
 	extract              bool
