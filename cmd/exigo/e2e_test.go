@@ -198,6 +198,8 @@ func TestBadCommands(t *testing.T) {
 	expectPrefix(t, "unknown 4", c.cmd("QUX"), "500 Too many unrecognized commands")
 	c = dial(t, d.addr)
 	c.reply()
+	expectPrefix(t, "MAIL before HELO", c.cmd("MAIL FROM:<a@b.example>"), "503 HELO or EHLO required")
+	c.cmd("EHLO x")
 	expectPrefix(t, "MAIL before RCPT", c.cmd("RCPT TO:<x@localhost>"), "503 sender not yet given")
 	expectPrefix(t, "MAIL syntax", c.cmd("MAIL FROM:<a@b"), "501 <a@b: ")
 	expectPrefix(t, "QUIT arg", c.cmd("QUIT now"), "501 unexpected argument data")
