@@ -39,6 +39,7 @@ type msgReader struct {
 	sizeLimit                int64
 
 	size       int64 // bytes stored so far (LF line ends, no dots)
+	headerSize int64 // the header section read, counted in the size limit as in Exim
 	linecount  int   // body lines
 	zerocount  int   // NULs in the body
 	maxLineLen int
@@ -414,7 +415,7 @@ func (m *msgReader) emit(c byte, w *bufio.Writer) {
 		m.lineLen++
 	}
 	m.size++
-	if m.sizeLimit > 0 && m.size > m.sizeLimit {
+	if m.sizeLimit > 0 && m.headerSize+m.size > m.sizeLimit {
 		m.tooBig = true
 	}
 	if w != nil && !m.tooBig {

@@ -111,7 +111,8 @@ func (s *session) cmdMail() int {
 			}
 			return goOn
 		}
-		sender = address.QuoteLocalPart(p.LocalPart) + "@" + s.srv.Config.QualifyDomain()
+		// Exim qualifies the address as given, quotes and all.
+		sender = p.Address + "@" + s.srv.Config.QualifyDomain()
 	}
 	s.sender = &sender
 	s.rawSender = sender
@@ -153,14 +154,19 @@ func (s *session) mailOptions() (int, bool) {
 			return goOn, true
 		}
 		upper := strings.ToUpper(name)
+		// A known option with a bad value ends the options but, unlike an
+		// unknown one, is not left in front of the address (Exim cuts each
+		// option off before looking at it).
 		needValue := upper == "SIZE" || upper == "BODY" || upper == "AUTH" || upper == "RET" || upper == "ENVID"
-		if needValue && (value == "" || value == name) {
+		if needValue && value == "" {
+			s.data = rest
 			return goOn, true
 		}
 		switch upper {
 		case "SIZE":
 			n, err := strconv.ParseUint(value, 10, 64)
 			if err != nil {
+				s.data = rest
 				return goOn, true
 			}
 			if n > math.MaxInt32 {
@@ -169,6 +175,7 @@ func (s *session) mailOptions() (int, bool) {
 			s.messageSize = int64(n)
 		case "BODY":
 			if !s.srv.Config.Bool("accept_8bitmime") {
+				s.data = rest
 				return goOn, true
 			}
 			switch strings.ToUpper(value) {
@@ -345,7 +352,7 @@ func (s *session) cmdRcpt(lastRejMail bool) int {
 			}
 			return goOn
 		}
-		rcpt = address.QuoteLocalPart(p.LocalPart) + "@" + s.qualifyRecipientDomain()
+		rcpt = p.Address + "@" + s.qualifyRecipientDomain()
 	}
 	if max := s.srv.Config.Int("recipients_max"); max > 0 && int64(s.rcptCount) > max {
 		return s.tooManyRecipients()

@@ -39,7 +39,7 @@ func (s *session) cmdVrfy() int {
 			}
 			return goOn
 		}
-		addr = address.QuoteLocalPart(p.LocalPart) + "@" + s.qualifyRecipientDomain()
+		addr = p.Address + "@" + s.qualifyRecipientDomain()
 	}
 	out := s.checkACL(acl.WhereVRFY, addr)
 	if out.Result != acl.OK {

@@ -38,6 +38,7 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	if err != nil {
 		return s.dataError(m, err)
 	}
+	m.headerSize = receivedSize(hres.headers, &msgReader{})
 	var in *spool.Input
 	var body *bufio.Writer
 	if !s.srv.HostCheck {
@@ -448,7 +449,7 @@ func (s *session) tooBig(m *msgReader) bool {
 		if !s.local {
 			host = " H=" + s.fullHost(false)
 		}
-		line := fmt.Sprintf("rejected from <%s>%s: message too big: read=%d max=%d", sender, host, m.size, m.sizeLimit)
+		line := fmt.Sprintf("rejected from <%s>%s: message too big: read=%d max=%d", sender, host, m.headerSize+m.size, m.sizeLimit)
 		s.logMainReject(s.messageID, line, nil)
 	}
 	s.printf("552 Message size exceeds maximum permitted\r\n")
