@@ -222,7 +222,9 @@ func (r *run) findACL(name string) (*conf.ACL, error) {
 	}
 	if err != nil {
 		if ce, ok := err.(*conf.Error); ok {
-			return nil, fmt.Errorf("%s", ce.Msg)
+			// At run time Exim reports the fault itself, without the
+			// configuration reader's "error in ACL:".
+			return nil, fmt.Errorf("%s", strings.TrimPrefix(ce.Msg, "error in ACL: "))
 		}
 		return nil, err
 	}

@@ -129,53 +129,65 @@ func neg(it *conf.ACLItem) string {
 // are expanded separately, and $acl_arg1.. $acl_narg restored after.
 func (r *run) nestedACL(it *conf.ACLItem, depth int) Result {
 	r.debugf("check %sacl = %s", neg(it), it.Value)
-	words := strings.Fields(it.Value)
-	if len(words) == 0 {
+	word, rest := dequoteWord(strings.TrimLeft(it.Value, " \t\n"))
+	name, err := r.env.Ctx.Expand(word)
+	if err != nil {
+		if !isForced(err) {
+			r.logMsg = fmt.Sprintf("failed to expand ACL string %q: %s", word, err)
+		}
+		return Error
+	}
+	// Up to nine arguments, each dequoted and expanded; more are ignored.
+	var args []string
+	for len(args) < 9 {
+		if rest = strings.TrimLeft(rest, " \t\n\r\f\v"); rest == "" {
+			break
+		}
+		word, rest = dequoteWord(rest)
+		v, err := r.env.Ctx.Expand(word)
+		if err != nil {
+			if !isForced(err) {
+				r.logMsg = fmt.Sprintf("failed to expand ACL string %q: %s", name, err)
+			}
+			return Error
+		}
+		args = append(args, v)
+	}
+	if name == "" {
 		r.logMsg = "empty ACL name"
 		return Error
 	}
-	if len(words) > 10 {
-		r.logMsg = fmt.Sprintf("too many arguments passed to ACL %q", words[0])
-		return Error
-	}
-	vars := r.env.State.Vars
-	saved := map[string]string{}
-	names := []string{"acl_narg"}
-	for i := 1; i <= 9; i++ {
-		names = append(names, fmt.Sprintf("acl_arg%d", i))
-	}
-	for _, n := range names {
-		saved[n] = vars[n]
-	}
-	defer func() {
-		for _, n := range names {
-			vars[n] = saved[n]
-		}
-	}()
-	for i := 1; i <= 9; i++ {
-		vars[fmt.Sprintf("acl_arg%d", i)] = ""
-	}
-	for i, w := range words[1:] {
-		v, err := r.env.Ctx.Expand(w)
-		if err != nil {
-			r.logMsg = fmt.Sprintf("failed to expand ACL string %q: %s", w, err)
-			return Error
-		}
-		vars[fmt.Sprintf("acl_arg%d", i+1)] = v
-	}
-	vars["acl_narg"] = fmt.Sprint(len(words) - 1)
-	name, err := r.env.Ctx.Expand(words[0])
-	if err != nil {
-		if isForced(err) {
-			return OK
-		}
-		r.logMsg = fmt.Sprintf("failed to expand ACL string %q: %s", words[0], err)
-		return Error
-	}
+	defer r.setACLArgs(args)()
 	acl, err := r.findACL(name)
 	if err != nil {
 		r.logMsg = err.Error()
 		return Error
 	}
 	return r.runACL(acl, depth+1)
+}
+
+// setACLArgs sets $acl_arg1..9 and $acl_narg for a nested ACL and gives
+// the function that restores them.
+func (r *run) setACLArgs(args []string) func() {
+	vars := r.env.State.Vars
+	names := []string{"acl_narg"}
+	for i := 1; i <= 9; i++ {
+		names = append(names, fmt.Sprintf("acl_arg%d", i))
+	}
+	saved := map[string]string{}
+	for _, n := range names {
+		saved[n] = vars[n]
+	}
+	for i := 1; i <= 9; i++ {
+		vars[fmt.Sprintf("acl_arg%d", i)] = ""
+	}
+	for i, v := range args {
+		vars[fmt.Sprintf("acl_arg%d", i+1)] = v
+	}
+	vars["acl_narg"] = fmt.Sprint(len(args))
+	return func() {
+		for _, n := range names {
+			vars[n] = saved[n]
+		}
+	}
 }
