@@ -3,7 +3,6 @@ package acl
 import (
 	"strings"
 
-	"exigo/internal/address"
 	"exigo/internal/expand"
 )
 
@@ -149,43 +148,6 @@ var addressHeaders = map[string]bool{
 	"resent-to": true, "resent-cc": true, "resent-bcc": true,
 }
 
-func verifyHeaderSyntax(c *Call, opts []string) Result {
-	if c.Where() != WhereDATA && c.Where() != WhereNotSMTP && c.Where() != WhereMIME && c.Where() != WherePRDR {
-		c.SetLogMsg("cannot check header contents in ACL for " + c.Where().Name())
-		return Error
-	}
-	hs := c.headers()
-	if hs == nil {
-		return OK
-	}
-	for _, h := range hs.AllHeaders() {
-		name, value, ok := strings.Cut(h, ":")
-		if !ok || !addressHeaders[strings.ToLower(strings.TrimSpace(name))] {
-			continue
-		}
-		if err := checkAddressList(value); err != nil {
-			msg := strings.TrimSpace(name) + ": " + err.Error()
-			c.SetLogMsg("header syntax error in " + msg)
-			c.SetUserMsg("header syntax error in " + msg)
-			return Fail
-		}
-	}
-	return OK
-}
-
-// checkAddressList parses a header's comma-separated addresses.
-func checkAddressList(value string) error {
-	for _, item := range SplitAddressList(value) {
-		if strings.TrimSpace(item) == "" {
-			continue
-		}
-		if _, err := address.Extract(item); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // SplitAddressList splits at commas outside quotes, brackets and
 // comments, and drops group syntax.
 func SplitAddressList(v string) []string {
@@ -214,68 +176,6 @@ func SplitAddressList(v string) []string {
 		}
 	}
 	return append(out, v[start:])
-}
-
-func verifyNotBlind(c *Call, opts []string) Result {
-	hs := c.headers()
-	if hs == nil {
-		return OK
-	}
-	var listed []string
-	for _, h := range hs.AllHeaders() {
-		name, value, _ := strings.Cut(h, ":")
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "to", "cc", "resent-to", "resent-cc":
-			for _, item := range SplitAddressList(value) {
-				if p, err := address.Extract(item); err == nil {
-					listed = append(listed, strings.ToLower(p.Address))
-				}
-			}
-		}
-	}
-	for _, r := range strings.Split(c.Var("recipients"), ", ") {
-		if r == "" {
-			continue
-		}
-		found := false
-		for _, l := range listed {
-			if l == strings.ToLower(r) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			c.SetLogMsg("bcc recipient detected")
-			c.SetUserMsg("bcc recipient detected")
-			return Fail
-		}
-	}
-	return OK
-}
-
-func verifyHeaderSender(c *Call, opts []string) Result {
-	hs := c.headers()
-	if hs == nil {
-		return OK
-	}
-	for _, h := range hs.AllHeaders() {
-		name, value, _ := strings.Cut(h, ":")
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "sender", "reply-to", "from":
-			for _, item := range SplitAddressList(value) {
-				p, err := address.Extract(item)
-				if err != nil || p.Address == "" {
-					continue
-				}
-				if res, _ := c.route(p.Address, false); res == OK {
-					return OK
-				}
-			}
-		}
-	}
-	c.SetLogMsg("No valid sender in message header lines")
-	c.SetUserMsg("No valid sender in message header lines")
-	return Fail
 }
 
 func verifyHeaderNamesASCII(c *Call, opts []string) Result {

@@ -21,7 +21,6 @@ var bhKnownFailing = map[string]string{
 	"acl_notquit_data_eof": "not triaged yet",
 	"proto_bdat":           "not triaged yet",
 	"proto_bdat_then_data": "not triaged yet",
-	"verify_headers":       "not triaged yet",
 }
 
 // bhDialogue is one directory of testdata/bh.
