@@ -214,19 +214,16 @@ func (in *Input) headerFile() (fd int, unnamed bool, err error) {
 }
 
 // writeHeader writes the -H data, makes both files durable and, for an
-// unnamed file, names it <id>-H. (Running the two data syncs at once was
-// measured: no gain, concurrent commits share journal commits anyway.)
+// unnamed file, names it <id>-H. One shared syncfs covers both files of
+// every Commit waiting at the time (measured: 2,200 -> 3,000 msgs/s with
+// 32 writers, against an fdatasync of each file).
 func (in *Input) writeHeader(hfd int, unnamed bool, data []byte) error {
 	if _, err := fdWriter(hfd).Write(data); err != nil {
 		return in.pathErr("write", "-H", err)
 	}
-	if err := syscall.Fdatasync(in.fd); err != nil {
-		return in.pathErr("fdatasync", "-D", err)
-	}
-	if err := syscall.Fdatasync(hfd); err != nil {
-		return in.pathErr("fdatasync", "-H", err)
-	}
-	if err := in.dir.waitFor(in.dataNamed); err != nil {
+	// The syncfs began after Begin named the -D file, so it made that
+	// name durable too: no directory fsync is needed before naming -H.
+	if err := in.dir.data.sync(); err != nil {
 		return err
 	}
 	if !unnamed {

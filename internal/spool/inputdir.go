@@ -22,6 +22,9 @@ type inputDir struct {
 	// broken is the first fsync error: after a failed fsync the kernel may
 	// have dropped dirty entries, so no later Commit can be trusted.
 	broken error
+
+	// data makes the files' contents durable for many Commits at once.
+	data *groupSync
 }
 
 func openInputDir(path string) (*inputDir, error) {
@@ -34,6 +37,7 @@ func openInputDir(path string) (*inputDir, error) {
 	}
 	d := &inputDir{path: path, fd: fd}
 	d.synced.L = &d.mu
+	d.data = newGroupSync(fd, path)
 	return d, nil
 }
 
