@@ -18,7 +18,6 @@ import (
 
 // bhKnownFailing lists dialogues exigo does not match yet, with why.
 var bhKnownFailing = map[string]string{
-	"acl_notquit_data_eof": "not triaged yet",
 	"proto_bdat":           "not triaged yet",
 	"proto_bdat_then_data": "not triaged yet",
 }

@@ -40,6 +40,9 @@ type msgReader struct {
 
 	size       int64 // bytes stored so far (LF line ends, no dots)
 	headerSize int64 // the header section read, counted in the size limit as in Exim
+	// lostIn says where the input ended early, for Exim's "lost while
+	// reading message data" line: " (header)", " (after header)" or "".
+	lostIn string
 	linecount  int   // body lines
 	zerocount  int   // NULs in the body
 	maxLineLen int
@@ -83,6 +86,10 @@ func (m *msgReader) readHeaders() (headerResult, error) {
 					m.addHeaderOrBody(&res, cur)
 				}
 				return res, nil
+			}
+			m.lostIn = " (header)"
+			if len(cur) == 0 && len(res.headers) > 0 {
+				m.lostIn = " (after header)"
 			}
 			return res, err
 		}

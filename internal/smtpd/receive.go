@@ -2,10 +2,12 @@ package smtpd
 
 import (
 	"bufio"
+	"exigo/internal/address"
 	"exigo/internal/eximlog"
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"strconv"
 	"strings"
 	"time"
@@ -217,11 +219,68 @@ func (s *session) fixups(msg *message, arrival time.Time) {
 		s.msgIDCreated = true
 	}
 	if !msg.has("from") && s.sender != nil {
-		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderFrom, Text: "From: " + *s.sender + "\n"})
+		from := *s.sender
+		if name := s.originatorName(); name != "" && s.nonSMTP {
+			from = name + " <" + from + ">"
+		}
+		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderFrom, Text: "From: " + from + "\n"})
+	} else if s.nonSMTP {
+		s.senderFixup(msg)
 	}
 	if !msg.has("date") && !msg.has("resent-date") {
 		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderOther, Text: "Date: " + todFull(arrival) + "\n"})
 	}
+}
+
+// originatorName is -F's name, or the caller's full name from the
+// password file, as Exim puts it in an added From: line.
+func (s *session) originatorName() string {
+	if s.fullName != "" {
+		return s.fullName
+	}
+	if u, err := user.Lookup(s.ident); err == nil {
+		name, _, _ := strings.Cut(u.Name, ",")
+		return name
+	}
+	return ""
+}
+
+// senderFixup is local_from_check and local_sender_retain for a message
+// from an untrusted local user: a Sender: line the user wrote goes, and
+// one with the real sender is added when From: names someone else.
+func (s *session) senderFixup(msg *message) {
+	if s.trustedCaller() {
+		return
+	}
+	cfg := s.srv.Config
+	if !cfg.Bool("local_sender_retain") {
+		msg.remove([]string{"sender"})
+	}
+	if !cfg.Bool("local_from_check") {
+		return
+	}
+	real := s.ident + "@" + cfg.QualifyDomain()
+	for _, v := range msg.Header("from") {
+		for _, item := range acl.SplitAddressList(v) {
+			if p, err := address.Extract(item); err == nil && strings.EqualFold(p.Address, real) {
+				return
+			}
+		}
+	}
+	msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderSender, Text: "Sender: " + real + "\n"})
+}
+
+// trustedCaller: root, the configured exim user and trusted_users.
+func (s *session) trustedCaller() bool {
+	if s.ident == "root" || os.Getuid() == 0 {
+		return true
+	}
+	for _, u := range strings.Split(s.srv.Config.String("trusted_users"), ":") {
+		if strings.TrimSpace(u) == s.ident {
+			return true
+		}
+	}
+	return false
 }
 
 func todFull(t time.Time) string { return t.Format("Mon, 02 Jan 2006 15:04:05 -0700") }
@@ -414,10 +473,13 @@ func (s *session) dataError(m *msgReader, err error) bool {
 		s.notQuit("data-timeout", "421", s.activeHostname+": SMTP incoming data timeout - closing connection.")
 		return false
 	}
+	s.messageID = "" // no message: the lines below carry no id
 	if s.has(eximlog.LostIncomingConnection) || s.has(eximlog.SmtpConnection) {
-		s.srv.Log.Main("", s.connectionInfo()+" lost while reading message data")
+		s.srv.Log.Main("", s.connectionInfo()+" lost while reading message data"+m.lostIn)
 	}
 	s.notQuit("connection-lost", "", "")
+	s.printf("421 Lost incoming connection\r\n")
+	s.w.Flush()
 	return false
 }
 
