@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"exigo/internal/conf"
+	"exigo/internal/eximlog"
 	"exigo/internal/lists"
 	"exigo/internal/smtpd"
 )
@@ -234,6 +235,11 @@ func (d *daemonState) serve(c net.Conn, srv *smtpd.Server) {
 	local, _ := netip.ParseAddrPort(c.LocalAddr().String())
 	if tc, ok := c.(*net.TCPConn); ok && srv.Config.Bool("smtp_accept_keepalive") {
 		tc.SetKeepAlive(true)
+	}
+	if sel := srv.Log.Selector(); sel.Has(eximlog.SmtpConnection) {
+		p := eximlog.Peer{Address: remote.Addr().Unmap().String(), Port: int(remote.Port()),
+			IfaceAddress: local.Addr().Unmap().String(), IfacePort: int(local.Port())}
+		srv.Log.Main("", fmt.Sprintf("SMTP connection from %s (TCP/IP connection count = %d)", sel.ConnectionFrom(p), srv.Active()+1))
 	}
 	srv.Serve(smtpd.Peer{Conn: c, Remote: remote, Local: local})
 }

@@ -58,7 +58,7 @@ func (r *run) queueList() int {
 		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
 	}
-	if err := spool.PrintQueue(r.stdout, sp, r.opts.QueueList, time.Now()); err != nil {
+	if err := spool.PrintQueue(r.stdout, sp, "-"+r.opts.QueueList, time.Now()); err != nil {
 		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
 	}
