@@ -221,10 +221,17 @@ func (in *Input) writeHeader(hfd int, unnamed bool, data []byte) error {
 	if _, err := fdWriter(hfd).Write(data); err != nil {
 		return in.pathErr("write", "-H", err)
 	}
-	// The syncfs began after Begin named the -D file, so it made that
-	// name durable too: no directory fsync is needed before naming -H.
-	if err := in.dir.data.sync(); err != nil {
+	// A shared syncfs began after Begin named the -D file, so it made
+	// that name durable too; after fdatasyncs the name needs the
+	// directory fsync below.
+	shared, err := in.dir.data.sync(in.fd, hfd)
+	if err != nil {
 		return err
+	}
+	if !shared {
+		if err := in.dir.waitFor(in.dataNamed); err != nil {
+			return err
+		}
 	}
 	if !unnamed {
 		return nil
