@@ -17,10 +17,7 @@ import (
 )
 
 // bhKnownFailing lists dialogues exigo does not match yet, with why.
-var bhKnownFailing = map[string]string{
-	"proto_bdat":           "not triaged yet",
-	"proto_bdat_then_data": "not triaged yet",
-}
+var bhKnownFailing = map[string]string{}
 
 // bhDialogue is one directory of testdata/bh.
 type bhDialogue struct {

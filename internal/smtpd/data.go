@@ -51,6 +51,8 @@ func (s *session) cmdData(bdat, lastRcpt bool) int {
 		return goOn
 	}
 	if chunk != nil {
+		s.bdat = chunk
+		defer func() { s.bdat = nil }()
 		if !s.receiveMessage(chunk, true) {
 			return doneDrop
 		}
@@ -107,6 +109,10 @@ type chunkSource struct {
 	unread bool
 	prev   byte
 	size   int64
+	// broken: a wrong command came between chunks; Exim then no longer
+	// counts the transfer as chunked ("K", the chunk total).
+	broken bool
+	err    error // why the transfer ended early
 }
 
 func (c *chunkSource) ReadByte() (byte, error) {
@@ -118,8 +124,11 @@ func (c *chunkSource) ReadByte() (byte, error) {
 		if c.last {
 			return 0, errEOD
 		}
-		if err := c.nextChunk(); err != nil {
-			return 0, err
+		if c.err != nil {
+			return 0, c.err // the transfer is over: do not ask again
+		}
+		if c.err = c.nextChunk(); c.err != nil {
+			return 0, c.err
 		}
 	}
 	b, err := c.s.r.ReadByte()
@@ -177,7 +186,34 @@ func (c *chunkSource) nextChunk() error {
 			return io.EOF
 		default:
 			s.synprotError(false, 503, "", "only BDAT permissible after non-LAST BDAT")
+			c.broken = true
+			return c.untilRSET()
+		}
+	}
+}
+
+// untilRSET is Exim's state after a wrong command between chunks: only
+// RSET (which abandons the message) and QUIT mean anything. After QUIT,
+// Exim takes the data so far as the whole message, and the session goes
+// on reading commands.
+func (c *chunkSource) untilRSET() error {
+	s := c.s
+	for {
+		switch s.readCommand(true) {
+		case cmdQUIT:
+			s.quitHandler()
+			return errEOD
+		case cmdEOF:
+			return io.EOF
+		case cmdTimeout:
+			return errTimeout
+		case cmdRSET:
+			s.rsetHandler()
 			return errProtocol
+		default:
+			if s.synprotError(false, 503, "", "only RSET accepted now") == doneDrop {
+				return io.EOF
+			}
 		}
 	}
 }

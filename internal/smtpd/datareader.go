@@ -42,9 +42,9 @@ type msgReader struct {
 	headerSize int64 // the header section read, counted in the size limit as in Exim
 	// lostIn says where the input ended early, for Exim's "lost while
 	// reading message data" line: " (header)", " (after header)" or "".
-	lostIn string
-	linecount  int   // body lines
-	zerocount  int   // NULs in the body
+	lostIn     string
+	linecount  int // body lines
+	zerocount  int // NULs in the body
 	maxLineLen int
 	lineLen    int
 	ended      bool // the terminating dot (or the last chunk) was seen
@@ -56,6 +56,7 @@ type headerResult struct {
 	headers   []string // each "Name: value\n", folding kept
 	firstBody []byte   // a line that ended the headers without a blank line
 	midLine   bool     // the body starts in the middle of a line
+	blank     bool     // a blank line ended the headers
 }
 
 func (m *msgReader) crlf() bool { return m.mode != 2 }
@@ -107,7 +108,7 @@ func (m *msgReader) readHeaders() (headerResult, error) {
 				// "." LF in CRLF headers: the dot goes, and the LF with
 				// Exim's inserted space makes a blank line ending the
 				// headers; the body starts with that space mid-line.
-				res.firstBody, res.midLine = []byte{' '}, true
+				res.firstBody, res.midLine, res.blank = []byte{' '}, true, true
 				return res, nil
 			}
 		}
@@ -152,6 +153,7 @@ func (m *msgReader) readHeaders() (headerResult, error) {
 		cur = append(cur, '\n')
 		total++
 		if len(cur) == 1 {
+			res.blank = true
 			return res, nil // blank line: end of headers
 		}
 		next, err := m.readByte()

@@ -40,7 +40,7 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	if err != nil {
 		return s.dataError(m, err)
 	}
-	m.headerSize = receivedSize(hres.headers, &msgReader{})
+	m.headerSize = headerSectionSize(hres)
 	var in *spool.Input
 	var body *bufio.Writer
 	if !s.srv.HostCheck {
@@ -74,6 +74,7 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 			return true
 		}
 	}
+	s.wireSize = wireSize(hres, m)
 	msg := s.buildHeaders(hres.headers, arrival)
 	if s.extract {
 		s.extractRecipients(msg)
@@ -85,7 +86,7 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	}
 	h := s.spoolHeader(id, arrival, m, msg)
 	s.vars.msg = map[string]string{
-		"message_size":            strconv.FormatInt(receivedSize(hres.headers, m), 10),
+		"message_size":            strconv.FormatInt(receivedSize(hres, m), 10),
 		"message_body_size":       strconv.FormatInt(m.size, 10),
 		"body_linecount":          strconv.Itoa(m.linecount),
 		"message_linecount":       strconv.Itoa(m.linecount + len(msg.lines)),
@@ -146,11 +147,17 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	return true
 }
 
+// chunked tells whether the message came in BDAT chunks, as Exim's
+// chunking_state still says after the transfer.
+func (s *session) chunked() bool { return s.bdat != nil && !s.bdat.broken }
+
 // acceptedReply is "250 OK id=..." (or the ACL's own message); -bh adds
 // Exim's warning that nothing was spooled.
 func (s *session) acceptedReply(id, userMsg string) {
 	if userMsg != "" {
 		s.userMsg("250", userMsg)
+	} else if s.chunked() {
+		s.printf("250- %d byte chunk, total %d\r\n250 OK id=%s\r\n", s.bdat.size, s.wireSize, id)
 	} else {
 		s.printf("250 OK id=%s\r\n", id)
 	}
@@ -421,6 +428,9 @@ func (s *session) logReceived(id string, h *spool.Header, m *msgReader) {
 			b.WriteString(":" + s.authID)
 		}
 	}
+	if s.chunked() {
+		b.WriteString(" K")
+	}
 	fmt.Fprintf(&b, " S=%d", h.HeadersSize()+m.size+1)
 	if s.has(eximlog.EightBitMIME) && s.body8bit != 0 {
 		fmt.Fprintf(&b, " M8S=%d", s.body8bit)
@@ -530,11 +540,32 @@ func firstNonEmpty(v ...string) string {
 }
 
 // receivedSize is $message_size in the DATA ACL: what was received, the
-// headers as sent (no Received: added yet), the blank line and the body.
-func receivedSize(headers []string, m *msgReader) int64 {
-	n := m.size + 1
-	for _, h := range headers {
-		n += int64(len(h))
+// headers as sent (no Received: added yet), the blank line if there was
+// one, and the body.
+func receivedSize(h headerResult, m *msgReader) int64 {
+	return headerSectionSize(h) + m.size
+}
+
+func headerSectionSize(h headerResult) int64 {
+	var n int64
+	if h.blank {
+		n++
+	}
+	for _, t := range h.headers {
+		n += int64(len(t))
+	}
+	return n
+}
+
+// wireSize is the message as a client sent it, each line end a CRLF:
+// Exim's message_size + message_linecount, the BDAT total.
+func wireSize(h headerResult, m *msgReader) int64 {
+	n := receivedSize(h, m) + int64(m.linecount)
+	if h.blank {
+		n++
+	}
+	for _, t := range h.headers {
+		n += int64(strings.Count(t, "\n"))
 	}
 	return n
 }

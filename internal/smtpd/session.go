@@ -95,8 +95,10 @@ type session struct {
 	rcptInProgress              bool
 	messageID                   string
 	logRejectionHeaders         *message
-	queueOnly                   bool // smtp_accept_queue reached
-	msgIDCreated                bool // the fix-ups made the Message-Id:
+	queueOnly                   bool         // smtp_accept_queue reached
+	msgIDCreated                bool         // the fix-ups made the Message-Id:
+	bdat                        *chunkSource // the BDAT transfer of the message being received
+	wireSize                    int64        // the message as sent, for the last BDAT's reply
 	// non-SMTP (-bm, -t) reception
 	nonSMTP              bool
 	extract              bool
