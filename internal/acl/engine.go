@@ -159,6 +159,7 @@ type run struct {
 	where        Where
 	userMsg      string
 	logMsg       string
+	logFromUser  bool // logMsg is the user message, taken for want of one
 	tempDetails  bool
 	rejectTarget []string
 }

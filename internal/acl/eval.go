@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"exigo/internal/conf"
+	"exigo/internal/expand/funcs"
 )
 
 // msgConds says for which statement results a verb uses its message and
@@ -129,14 +130,15 @@ func (r *run) warn() {
 	if r.userMsg != "" && r.where.receivesMessage() {
 		r.addHeaderText(r.userMsg)
 	}
-	if r.logMsg == "" || r.env.Log == nil {
+	// A log message that is only the user message is not logged.
+	if r.logMsg == "" || r.logFromUser || r.env.Log == nil {
 		return
 	}
 	if r.env.State.warnLogged[r.logMsg] {
 		return
 	}
 	r.env.State.warnLogged[r.logMsg] = true
-	r.env.Log.Main(r.hostIdent() + "Warning: " + r.logMsg)
+	r.env.Log.Main(r.hostIdent() + "Warning: " + funcs.Escape(r.logMsg))
 }
 
 func (r *run) warnSkipped() {
@@ -242,8 +244,9 @@ func (r *run) setMessages(verb string, cond Result, userMessage, logMessage stri
 		}
 	}
 	delete(vars, "acl_verify_message")
+	r.logFromUser = false
 	if r.logMsg == "" {
-		r.logMsg = r.userMsg
+		r.logMsg, r.logFromUser = r.userMsg, r.userMsg != ""
 	}
 }
 

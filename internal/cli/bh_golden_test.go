@@ -13,11 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"exigo/internal/dnsx/dnstest"
 	"exigo/scripts/testdns/testenv"
 )
 
 // bhKnownFailing lists dialogues exigo does not match yet, with why.
-var bhKnownFailing = map[string]string{}
+var bhKnownFailing = map[string]string{
+	"rewrite_qualify_headers": "Exim qualifies unqualified addresses in From:, To:, Cc: ... from hosts allowed to send them (rewrite_header, with its line-folding rule); exigo leaves the headers as sent",
+	"tls_starttls_accepted":   "with no tls_certificate Exim 4.96 makes a self-signed certificate, answers 220 and logs GnuTLS's handshake error; exigo answers 454 TLS currently unavailable",
+}
 
 // bhDialogue is one directory of testdata/bh.
 type bhDialogue struct {
@@ -29,9 +33,12 @@ func TestGoldenBH(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := testenv.StartDNS(filepath.Join(dataDir, "zone.txt"), "")
-	if err != nil {
-		t.Fatal(err)
+	// The UDP port's TCP twin may be taken by someone else: try again.
+	var srv *dnstest.Server
+	for try := 0; srv == nil; try++ {
+		if srv, err = testenv.StartDNS(filepath.Join(dataDir, "zone.txt"), ""); err != nil && try == 4 {
+			t.Fatal(err)
+		}
 	}
 	t.Cleanup(srv.Close)
 	t.Setenv("EXIGO_DNS_SERVERS", srv.Addr)

@@ -135,7 +135,7 @@ func (s *session) synprotError(syntax bool, code int, data, msg string) int {
 	if s.synprotErrors > int(s.srv.Config.Int("smtp_max_synprot_errors")) {
 		yield = doneDrop
 		line := fmt.Sprintf("SMTP call from %s dropped: too many syntax or protocol errors (last command was \"%s\", %s)",
-			s.hostAndIdent(false), printing(s.cmd), strings.TrimPrefix(s.historyLog(), " "))
+			s.hostAndIdent(false), printing(s.cmd), s.historyLog()) // ", %s" with " C=...": two spaces, as Exim
 		s.logMainReject(s.logID(), line, nil)
 	}
 	if code > 0 {

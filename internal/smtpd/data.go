@@ -169,12 +169,14 @@ func (c *chunkSource) nextChunk() error {
 				return errProtocol
 			}
 			if size == 0 && !last {
+				c.size = 0
 				s.synprotError(false, 504, "", "zero size for BDAT command")
-				return errProtocol
+				return c.untilRSET()
 			}
 			c.left, c.last, c.size = size, last, size
 			return nil
 		case cmdNOOP:
+			s.had("NOOP")
 			s.printf("250 OK\r\n")
 		case cmdQUIT:
 			s.quitHandler()
@@ -194,8 +196,9 @@ func (c *chunkSource) nextChunk() error {
 
 // untilRSET is Exim's state after a wrong command between chunks: only
 // RSET (which abandons the message) and QUIT mean anything. After QUIT,
-// Exim takes the data so far as the whole message, and the session goes
-// on reading commands.
+// or too many errors, Exim takes the data so far as the whole message
+// (the input has not ended, so nothing was lost) and the session goes on
+// reading commands.
 func (c *chunkSource) untilRSET() error {
 	s := c.s
 	for {
@@ -212,7 +215,7 @@ func (c *chunkSource) untilRSET() error {
 			return errProtocol
 		default:
 			if s.synprotError(false, 503, "", "only RSET accepted now") == doneDrop {
-				return io.EOF
+				return errEOD
 			}
 		}
 	}

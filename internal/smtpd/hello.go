@@ -72,7 +72,7 @@ func (s *session) cmdHello(ehlo bool) int {
 		s.synprotErrors++
 		if s.synprotErrors > int(s.srv.Config.Int("smtp_max_synprot_errors")) {
 			line := fmt.Sprintf("SMTP call from %s dropped: too many syntax or protocol errors (last command was \"%s\", %s)",
-				s.hostAndIdent(false), printing(s.cmd), strings.TrimPrefix(s.historyLog(), " "))
+				s.hostAndIdent(false), printing(s.cmd), s.historyLog()) // ", %s" with " C=...": two spaces, as Exim
 			s.logMainReject(s.logID(), line, nil)
 			return doneDrop
 		}

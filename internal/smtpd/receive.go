@@ -21,8 +21,9 @@ import (
 // returns false when the session must end.
 func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	id, arrival := s.srv.IDs.Next()
-	s.messageID = id
-	s.lastID = id
+	// Exim gives the message its id once the headers are in: lines
+	// logged while they are read carry none.
+	s.messageID, s.lastID = "", ""
 	defer func() { s.messageID = "" }()
 	m := &msgReader{
 		src: src, dotEnds: !chunked,
@@ -40,6 +41,7 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	if err != nil {
 		return s.dataError(m, err)
 	}
+	s.messageID, s.lastID = id, id
 	m.headerSize = headerSectionSize(hres)
 	var in *spool.Input
 	var body *bufio.Writer
