@@ -19,7 +19,6 @@ type groupSync struct {
 
 	mu      sync.Mutex
 	cond    sync.Cond
-	active  int // Commits inside sync
 	started uint64
 	done    uint64
 	running bool
@@ -30,30 +29,6 @@ func newGroupSync(fd int, path string) *groupSync {
 	g := &groupSync{fd: fd, path: path}
 	g.cond.L = &g.mu
 	return g
-}
-
-// sync returns once fds' data is durable: by fdatasync of each when this
-// Commit is alone (cheaper for one writer than flushing the file
-// system), else by a syncfs begun after the call, shared with the others.
-func (g *groupSync) sync(fds ...int) (viaSyncfs bool, err error) {
-	g.mu.Lock()
-	g.active++
-	alone := g.active == 1 && !g.running
-	g.mu.Unlock()
-	defer func() {
-		g.mu.Lock()
-		g.active--
-		g.mu.Unlock()
-	}()
-	if alone {
-		for _, fd := range fds {
-			if err := unix.Fdatasync(fd); err != nil {
-				return false, &fs.PathError{Op: "fdatasync", Path: g.path, Err: err}
-			}
-		}
-		return false, nil
-	}
-	return true, g.shared()
 }
 
 // shared returns once a syncfs begun after the call has finished.

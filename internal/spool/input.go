@@ -172,22 +172,15 @@ func (in *Input) commit(h *Header) error {
 	if err != nil {
 		return err
 	}
-	err = in.writeHeader(hfd, unnamed, h.Encode())
+	if _, err := fdWriter(hfd).Write(h.Encode()); err != nil {
+		syscall.Close(hfd)
+		return in.pathErr("write", "-H", err)
+	}
+	err = in.dir.batch.run(in.dir, &pendingCommit{in: in, hfd: hfd, unnamed: unnamed})
 	if cerr := syscall.Close(hfd); err == nil && cerr != nil {
 		err = in.pathErr("close", "", cerr)
 	}
-	if err != nil {
-		return err
-	}
-	if !unnamed {
-		err = syscall.Renameat(in.dir.fd, in.tmpName(), in.dir.fd, in.id+"-H")
-		in.tmpMade = false
-	}
-	if err != nil {
-		return in.pathErr("rename", "-H", err)
-	}
-	in.renamed = true
-	return in.dir.sync()
+	return err
 }
 
 // headerFile opens the file the -H data goes to: an unnamed file, or else
@@ -211,36 +204,6 @@ func (in *Input) headerFile() (fd int, unnamed bool, err error) {
 	}
 	in.tmpMade = true
 	return fd, false, nil
-}
-
-// writeHeader writes the -H data, makes both files durable and, for an
-// unnamed file, names it <id>-H. One shared syncfs covers both files of
-// every Commit waiting at the time (measured: 2,200 -> 3,000 msgs/s with
-// 32 writers, against an fdatasync of each file).
-func (in *Input) writeHeader(hfd int, unnamed bool, data []byte) error {
-	if _, err := fdWriter(hfd).Write(data); err != nil {
-		return in.pathErr("write", "-H", err)
-	}
-	// A shared syncfs began after Begin named the -D file, so it made
-	// that name durable too; after fdatasyncs the name needs the
-	// directory fsync below.
-	shared, err := in.dir.data.sync(in.fd, hfd)
-	if err != nil {
-		return err
-	}
-	if !shared {
-		if err := in.dir.waitFor(in.dataNamed); err != nil {
-			return err
-		}
-	}
-	if !unnamed {
-		return nil
-	}
-	if err := linkTmpfile(hfd, in.dir.fd, in.id+"-H"); err != nil {
-		return in.pathErr("link", "-H", err)
-	}
-	in.renamed = true
-	return nil
 }
 
 func (in *Input) tmpName() string { return "hdr." + in.id }

@@ -23,8 +23,10 @@ type inputDir struct {
 	// have dropped dirty entries, so no later Commit can be trusted.
 	broken error
 
-	// data makes the files' contents durable for many Commits at once.
-	data *groupSync
+	// data makes the files' contents durable for many Commits at once;
+	// batch groups the Commits.
+	data  *groupSync
+	batch commitBatch
 }
 
 func openInputDir(path string) (*inputDir, error) {
@@ -38,6 +40,7 @@ func openInputDir(path string) (*inputDir, error) {
 	d := &inputDir{path: path, fd: fd}
 	d.synced.L = &d.mu
 	d.data = newGroupSync(fd, path)
+	d.batch.init()
 	return d, nil
 }
 
