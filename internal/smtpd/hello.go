@@ -224,6 +224,9 @@ func (s *session) authKeyword() string {
 	}
 	var adv []*auth.Instance
 	for _, a := range s.srv.Auths {
+		if a.Server == nil {
+			continue // a client-side authenticator only
+		}
 		ok, panicLog := a.Advertised(s.ctx.Expand)
 		if panicLog != "" {
 			s.srv.Log.Panic("", panicLog)
