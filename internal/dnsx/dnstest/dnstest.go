@@ -46,19 +46,11 @@ func Start(zone string, addr string) (*Server, error) {
 	if err := s.Add(zone); err != nil {
 		return nil, err
 	}
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	pc, err := net.ListenPacket("udp", addr)
+	pc, l, err := listenPair(addr)
 	if err != nil {
 		return nil, err
 	}
 	s.Addr = pc.LocalAddr().String()
-	l, err := net.Listen("tcp", s.Addr)
-	if err != nil {
-		pc.Close()
-		return nil, err
-	}
 	h := dns.HandlerFunc(s.serve)
 	s.udp = &dns.Server{PacketConn: pc, Handler: h}
 	s.tcp = &dns.Server{Listener: l, Handler: h}
@@ -147,4 +139,27 @@ func (s *Server) nameHasChildren(name string) bool {
 		}
 	}
 	return false
+}
+
+// listenPair opens UDP and TCP on the same port. With no address given a
+// free UDP port is taken, and another tried when its TCP twin is in use.
+func listenPair(addr string) (net.PacketConn, net.Listener, error) {
+	fixed := addr != ""
+	if !fixed {
+		addr = "127.0.0.1:0"
+	}
+	for try := 0; ; try++ {
+		pc, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return nil, nil, err
+		}
+		l, err := net.Listen("tcp", pc.LocalAddr().String())
+		if err == nil {
+			return pc, l, nil
+		}
+		pc.Close()
+		if fixed || try == 20 {
+			return nil, nil, err
+		}
+	}
 }
