@@ -11,6 +11,7 @@ import (
 	"exigo/internal/conf"
 	"exigo/internal/expand"
 	"exigo/internal/hints"
+	"exigo/internal/mime"
 )
 
 // Logger receives the log lines ACL processing writes. Text has no
@@ -55,6 +56,11 @@ type Env struct {
 	// Hints opens a hints database of the spool; the ratelimit condition
 	// keeps its handle until State.Close. Nil means none is available.
 	Hints func(name string) (*hints.DB, error)
+	// Scan is the message being received, for the content-scanning
+	// conditions (regex, mime_regex, decode); MIMEPart is the part the
+	// MIME ACL is checking. Nil when there is none.
+	Scan     *mime.Message
+	MIMEPart *mime.Part
 }
 
 // Outcome is an ACL's result and the texts that go with it.

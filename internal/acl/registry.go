@@ -14,6 +14,8 @@ type Call struct {
 	r *run
 	// Arg is the condition's expanded argument (a control's options).
 	Arg string
+	// Tainted: Arg was built from message data.
+	Tainted bool
 }
 
 // Env is the session environment.
@@ -95,7 +97,7 @@ func (r *run) condition(it *conf.ACLItem, depth int) Result {
 		return r.nestedACL(it, depth)
 	}
 	r.debugf("check %s%s = %s", neg(it), it.Name, it.Value)
-	arg, err := r.env.Ctx.Expand(it.Value)
+	arg, tainted, err := r.env.Ctx.ExpandTaint(it.Value)
 	if err != nil {
 		if isForced(err) {
 			return OK
@@ -115,7 +117,7 @@ func (r *run) condition(it *conf.ACLItem, depth int) Result {
 		r.logMsg = fmt.Sprintf("ACL condition %q is not supported by this build", it.Name)
 		return Error
 	}
-	return fn(&Call{r: r, Arg: arg})
+	return fn(&Call{r: r, Arg: arg, Tainted: tainted})
 }
 
 func neg(it *conf.ACLItem) string {

@@ -109,3 +109,21 @@ func errText(err error) string {
 	}
 	return s
 }
+
+// EachLine gives the lines of the mbox copy (made if need be), of up to
+// size-1 bytes each, until fn returns false: what the regex condition
+// matches outside the MIME ACL.
+func (m *Message) EachLine(size int, fn func(line []byte) bool) error {
+	f, err := m.Spool()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	s := newStream(f)
+	for line := s.gets(size); line != nil; line = s.gets(size) {
+		if !fn(cString(line)) {
+			break
+		}
+	}
+	return nil
+}
