@@ -1,0 +1,72 @@
+package router
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"exigo/internal/conf"
+	"exigo/internal/dnsx"
+	"exigo/internal/expand"
+	"exigo/internal/item"
+)
+
+// Env is what routing an address needs.
+type Env struct {
+	Config *conf.Config
+	// Ctx is the base expansion context (message variables when there is
+	// a message); routers add $local_part, $domain and friends on top.
+	Ctx      *expand.Context
+	Resolver *dnsx.Resolver
+	// Verify is routing for address verification (-bv, ACL verify):
+	// verify_only routers run, no_verify ones are skipped.
+	Verify    bool
+	Recipient bool // verifying a recipient (not a sender)
+	// Test is -bt: address testing.
+	Test bool
+}
+
+// Driver is one router driver's routing step, called once the generic
+// preconditions of its instance have passed. It returns the result and,
+// for Rerouted, the new addresses.
+type Driver interface {
+	Route(env *Env, r *conf.Driver, a *item.Address) (item.Result, []*item.Address)
+}
+
+// Factory builds a driver for one configured router instance.
+type Factory func(r *conf.Driver) (Driver, error)
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]Factory{}
+)
+
+// Register adds a router driver ("accept", "redirect", ...).
+func Register(driver string, f Factory) {
+	mu.Lock()
+	defer mu.Unlock()
+	registry[driver] = f
+}
+
+// Drivers lists the registered driver names.
+func Drivers() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	var out []string
+	for n := range registry {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// NewDriver builds the driver of one router instance.
+func NewDriver(r *conf.Driver) (Driver, error) {
+	mu.RLock()
+	f := registry[r.Driver]
+	mu.RUnlock()
+	if f == nil {
+		return nil, fmt.Errorf("router %s: driver %q is not available in this build", r.Name, r.Driver)
+	}
+	return f(r)
+}

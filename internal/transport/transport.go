@@ -1,0 +1,93 @@
+// Package transport holds Exim's transports: the interface the delivery
+// process calls, the registry drivers add themselves to, and the message
+// writer they share (Exim's transport_write_message).
+package transport
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"time"
+
+	"exigo/internal/conf"
+	"exigo/internal/eximlog"
+	"exigo/internal/expand"
+	"exigo/internal/item"
+	"exigo/internal/spool"
+)
+
+// Message is a spooled message as transports see it.
+type Message struct {
+	ID     string
+	Header *spool.Header
+	// Body opens the body: the -D file's contents after its id line.
+	Body func() (io.ReadCloser, error)
+}
+
+// Env is what a delivery gives a transport.
+type Env struct {
+	Config *conf.Config
+	// Ctx expands options with the message's and the (first) address's
+	// variables set ($local_part, $domain, $host, $return_path ...).
+	Ctx *expand.Context
+	Log *eximlog.Logger
+	Now func() time.Time
+}
+
+// Transport is one configured transport instance.
+type Transport interface {
+	// Deliver delivers msg to addrs and records the outcome on each
+	// (Result, Message, BasicErrno, HostUsed ...). Local transports get
+	// one address at a time unless batch_max allows more; remote ones
+	// get the addresses that share a host list.
+	Deliver(env *Env, msg *Message, addrs []*item.Address)
+	// Local reports a local transport (runs as the address's user).
+	Local() bool
+}
+
+// Factory builds a transport instance from its configuration.
+type Factory func(d *conf.Driver) (Transport, error)
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]Factory{}
+)
+
+// Register adds a transport driver ("appendfile", "smtp", ...).
+func Register(driver string, f Factory) {
+	mu.Lock()
+	defer mu.Unlock()
+	registry[driver] = f
+}
+
+// Drivers lists the registered driver names.
+func Drivers() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	var out []string
+	for n := range registry {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Build makes every transport of the configuration, by name.
+func Build(cfg *conf.Config) (map[string]Transport, error) {
+	out := map[string]Transport{}
+	for _, d := range cfg.Transports {
+		mu.RLock()
+		f := registry[d.Driver]
+		mu.RUnlock()
+		if f == nil {
+			return nil, fmt.Errorf("transport %s: driver %q is not available in this build", d.Name, d.Driver)
+		}
+		t, err := f(d)
+		if err != nil {
+			return nil, fmt.Errorf("%s transport: %v", d.Name, err)
+		}
+		out[d.Name] = t
+	}
+	return out, nil
+}
