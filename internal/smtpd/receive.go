@@ -43,6 +43,9 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	}
 	s.messageID, s.lastID = id, id
 	m.headerSize = headerSectionSize(hres)
+	acl.StartMIMEVars(s.state)
+	scanBody := s.newBodyCopy(hres.headers)
+	defer scanBody.discard()
 	var in *spool.Input
 	var body *bufio.Writer
 	if !s.srv.HostCheck {
@@ -53,7 +56,9 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 			s.printf("451 Error while writing spool file\r\n")
 			return true
 		}
-		body = bufio.NewWriterSize(in.Body(), 32<<10)
+		body = bufio.NewWriterSize(teeBody(in.Body(), scanBody), 32<<10)
+	} else if scanBody != nil {
+		body = bufio.NewWriterSize(scanBody, 32<<10) // -bh spools nothing
 	}
 	abort := func() {
 		if in != nil {
@@ -96,19 +101,18 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 		"max_received_linelength": strconv.Itoa(m.maxLineLen),
 	}
 	defer func() { s.vars.msg = nil }()
-	out := s.dataACL(msg)
+	out, where, replied := s.dataACL(msg, scanBody)
 	switch out.Result {
 	case acl.OK, acl.Discard:
 	default:
 		abort()
+		if replied {
+			return true
+		}
 		if s.nonSMTP {
 			s.localErr = fmt.Errorf("message rejected: %s", firstNonEmpty(out.UserMsg, out.LogMsg, "rejected by the non-SMTP ACL"))
 		}
 		s.logRejectionHeaders = msg
-		where := acl.WhereDATA
-		if s.nonSMTP {
-			where = acl.WhereNotSMTP
-		}
 		drop := s.handleACLFail(where, out)
 		s.logRejectionHeaders = nil
 		return !drop
@@ -119,7 +123,9 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 		s.acceptedReply(id, out.UserMsg)
 		s.logReceived(id, h, m)
 		by, why := "RCPT ACL", ""
-		if out.Result == acl.Discard {
+		if out.Result == acl.Discard && where == acl.WhereMIME {
+			by = "MIME ACL" // Exim logs no reason for it
+		} else if out.Result == acl.Discard {
 			by = "DATA ACL"
 			if out.LogMsg != "" {
 				why = ": " + out.LogMsg
@@ -168,17 +174,24 @@ func (s *session) acceptedReply(id, userMsg string) {
 	}
 }
 
-// dataACL applies the headers queued before DATA, runs acl_smtp_data
-// with the headers visible, then applies what it added.
-func (s *session) dataACL(msg *message) acl.Outcome {
+// dataACL applies the headers queued before DATA, runs acl_smtp_mime for
+// each MIME part and acl_smtp_data with the headers visible, then applies
+// what they added. It returns the outcome, the ACL that gave it, and
+// whether the reply was sent already.
+func (s *session) dataACL(msg *message, body *bodyCopy) (acl.Outcome, acl.Where, bool) {
 	add, remove := s.state.TakeHeaders()
 	msg.applyACL(add, remove)
 	s.ctx.Headers = msg
 	s.vars.recipientsVisible = true
+	scan := s.startScan(msg, body)
 	defer func() {
+		s.endScan(scan)
 		s.ctx.Headers = nil
 		s.vars.recipientsVisible = false
 	}()
+	if out, replied := s.mimeACL(msg, scan); out.Result != acl.OK {
+		return out, acl.WhereMIME, replied
+	}
 	out := acl.Outcome{Result: acl.OK}
 	where := acl.WhereDATA
 	if s.nonSMTP {
@@ -189,7 +202,7 @@ func (s *session) dataACL(msg *message) acl.Outcome {
 	}
 	add, remove = s.state.TakeHeaders()
 	msg.applyACL(add, remove)
-	return out
+	return out, where, false
 }
 
 // buildHeaders makes the header list: the Received: line first, then

@@ -140,6 +140,7 @@ func newSession(s *Server, p Peer) *session {
 	sess.ident = p.Ident
 	sess.nonmailFree = map[string]bool{}
 	sess.state = acl.NewState()
+	acl.StartMIMEVars(sess.state) // $mime_part_count is -1 until a MIME ACL runs
 	sess.vars = &sessionVars{s: sess}
 	sess.ctx = &expand.Context{Vars: sess.vars, ACL: map[string]string{}, Log: func(l string) { s.Log.Main("", l) }}
 	cfg := s.Config

@@ -24,6 +24,13 @@ var taintedVars = map[string]bool{
 	"original_domain": true, "smtp_command": true, "smtp_command_argument": true,
 	"authenticated_sender": true, "recipients": true, "sender_fullhost": true,
 	"sender_rcvhost": true, "sender_ident": true, "dsn_envid": true,
+	// content scanning: MIME header values and regex captures
+	"mime_boundary": true, "mime_charset": true, "mime_content_description": true,
+	"mime_content_disposition": true, "mime_content_id": true,
+	"mime_content_transfer_encoding": true, "mime_content_type": true,
+	"mime_filename": true, "regex1": true, "regex2": true, "regex3": true,
+	"regex4": true, "regex5": true, "regex6": true, "regex7": true,
+	"regex8": true, "regex9": true,
 }
 
 func (v *sessionVars) Var(name string) (string, bool, bool) {
