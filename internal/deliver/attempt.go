@@ -1,0 +1,155 @@
+package deliver
+
+import (
+	"fmt"
+	"strings"
+
+	"exigo/internal/item"
+	"exigo/internal/router"
+	"exigo/internal/spool"
+	"exigo/internal/transport"
+)
+
+// attempt is one delivery attempt of one message.
+type attempt struct {
+	d   *Deliverer
+	h   *spool.Header
+	id  string
+	msg *transport.Message
+	err error
+
+	routed    []*item.Address // to be given to transports
+	delivered []*item.Address
+	failed    []*item.Address
+	deferred  []*item.Address
+	journal   *spool.Journal
+	// children counts the undelivered descendants of each top address.
+	pendingKids map[*item.Address]int
+}
+
+// routeAll routes every undelivered recipient (and what redirection
+// makes of it) to a transport, a failure or a deferral.
+func (r *attempt) routeAll() {
+	env := &router.Env{Config: r.d.Config, Ctx: r.d.messageContext(r.h)}
+	var queue []*item.Address
+	for _, rc := range r.h.Recipients {
+		if r.h.Delivered(rc.Address) {
+			continue
+		}
+		a := item.New(rc.Address)
+		a.ORCPT, a.DSNFlags = rc.ORCPT, rc.DSNFlags
+		if rc.ErrorsTo != "" {
+			a.ErrorsTo = rc.ErrorsTo
+		}
+		queue = append(queue, a)
+	}
+	seen := map[string]bool{}
+	for len(queue) > 0 {
+		a := queue[0]
+		queue = queue[1:]
+		if r.h.Delivered(a.Unique) || seen[a.Unique] {
+			continue // delivered earlier, or a duplicate
+		}
+		seen[a.Unique] = true
+		res, kids := r.d.Route(env, a)
+		a.Result = res
+		switch res {
+		case item.OK:
+			r.routed = append(r.routed, a)
+		case item.Rerouted:
+			queue = append(queue, kids...)
+		case item.Discard:
+			r.logDelivery(a, true)
+			r.markDelivered(a)
+		case item.Fail:
+			r.failed = append(r.failed, a)
+		default:
+			r.deferred = append(r.deferred, a)
+		}
+	}
+}
+
+// transportAll runs the transports: local ones one address at a time,
+// remote ones once per transport and host list.
+func (r *attempt) transportAll() {
+	env := &transport.Env{Config: r.d.Config, Log: r.d.Log, Now: r.d.Now}
+	for _, batch := range r.batches() {
+		t := r.d.Transports[batch[0].Transport]
+		if t == nil {
+			for _, a := range batch {
+				a.Result, a.Message = item.Defer, fmt.Sprintf("transport %q is not defined", a.Transport)
+				r.deferred = append(r.deferred, a)
+			}
+			continue
+		}
+		env.Ctx = r.d.addressContext(r.h, batch[0])
+		t.Deliver(env, r.msg, batch)
+		for _, a := range batch {
+			switch a.Result {
+			case item.OK:
+				r.logDelivery(a, false)
+				r.markDelivered(a)
+			case item.Fail:
+				r.failed = append(r.failed, a)
+			default:
+				a.Result = item.Defer
+				r.deferred = append(r.deferred, a)
+			}
+		}
+	}
+}
+
+// batches groups routed addresses: remote transports by transport and
+// host list, local transports one by one.
+func (r *attempt) batches() [][]*item.Address {
+	var out [][]*item.Address
+	index := map[string]int{}
+	for _, a := range r.routed {
+		t := r.d.Transports[a.Transport]
+		if t == nil || t.Local() {
+			out = append(out, []*item.Address{a})
+			continue
+		}
+		key := a.Transport + "|" + hostKey(a.Hosts)
+		if i, ok := index[key]; ok {
+			out[i] = append(out[i], a)
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, []*item.Address{a})
+	}
+	return out
+}
+
+func hostKey(hs []item.Host) string {
+	var b strings.Builder
+	for _, h := range hs {
+		b.WriteString(h.Name + "/" + h.Address + ",")
+	}
+	return b.String()
+}
+
+// markDelivered records a delivery in the journal at once, and the
+// envelope recipient too once nothing derived from it is left.
+func (r *attempt) markDelivered(a *item.Address) {
+	r.delivered = append(r.delivered, a)
+	if r.journal == nil {
+		j, err := r.d.Spool.OpenJournal(r.id)
+		if err != nil {
+			r.d.Log.Panic(r.id, "cannot open journal file: "+err.Error())
+			return
+		}
+		r.journal = j
+	}
+	r.note(a.Unique)
+}
+
+func (r *attempt) note(unique string) {
+	if r.h.Delivered(unique) {
+		return
+	}
+	if err := r.journal.Delivered(unique); err != nil {
+		r.d.Log.Panic(r.id, "journal write failed: "+err.Error())
+	}
+	r.h.NonRecipients, _ = r.h.NonRecipients.Insert(unique)
+}

@@ -1,0 +1,108 @@
+// Package deliver delivers one spooled message: it routes each
+// undelivered recipient, runs the transports, records every delivery in
+// the -J journal at once, logs Exim's =>, **, == and Completed lines,
+// hands failures to the bounce generator and deferrals to the retry
+// database, and finally updates or removes the spool files.
+package deliver
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"exigo/internal/conf"
+	"exigo/internal/eximlog"
+	"exigo/internal/expand"
+	"exigo/internal/item"
+	"exigo/internal/router"
+	"exigo/internal/spool"
+	"exigo/internal/transport"
+)
+
+// RouteFunc routes one address through the router chain; Rerouted comes
+// with the generated addresses.
+type RouteFunc func(env *router.Env, a *item.Address) (item.Result, []*item.Address)
+
+// BounceFunc sends the failure report for addresses that failed.
+type BounceFunc func(msg *transport.Message, failed []*item.Address) error
+
+// DeferFunc records deferred addresses in the retry database and reports
+// those whose retry time is over (they fail instead).
+type DeferFunc func(msg *transport.Message, deferred []*item.Address) (expired []*item.Address)
+
+// Deliverer holds what deliveries share.
+type Deliverer struct {
+	Config     *conf.Config
+	Spool      *spool.Spool
+	Log        *eximlog.Logger
+	Transports map[string]transport.Transport
+	Route      RouteFunc
+	Bounce     BounceFunc
+	Defer      DeferFunc
+	// BaseCtx gives expansions the configuration's variables and lists.
+	BaseCtx func() *expand.Context
+	Now     func() time.Time
+}
+
+// Options are a delivery run's choices.
+type Options struct {
+	Force bool // -M, -qf: ignore retry times and freezing
+	Thaw  bool // -qff: deliver frozen messages too
+}
+
+// ErrLocked: another process is delivering the message.
+var ErrLocked = spool.ErrLocked
+
+func (d *Deliverer) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// Deliver makes one delivery attempt for message id.
+func (d *Deliverer) Deliver(id string, opt Options) error {
+	lock, err := d.Spool.OpenData(id)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	h, err := d.Spool.ReadHeader(id)
+	if err != nil {
+		d.Log.Main(id, fmt.Sprintf("Spool read error: %v", err))
+		return err
+	}
+	if done, _ := d.Spool.ReadJournal(id); len(done) > 0 {
+		for _, a := range done {
+			h.NonRecipients, _ = h.NonRecipients.Insert(a)
+		}
+	}
+	if h.Frozen && !opt.Thaw {
+		d.Log.Main(id, "Message is frozen")
+		return nil
+	}
+	run := &attempt{d: d, h: h, id: id, msg: d.message(h)}
+	run.routeAll()
+	run.transportAll()
+	run.finish()
+	return run.err
+}
+
+// message gives transports the spooled message.
+func (d *Deliverer) message(h *spool.Header) *transport.Message {
+	path := d.Spool.InputPath(h.ID, "-D")
+	return &transport.Message{ID: h.ID, Header: h, Body: func() (io.ReadCloser, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		skip := make([]byte, len(h.ID)+3) // "<id>-D\n"
+		if _, err := io.ReadFull(f, skip); err != nil {
+			f.Close()
+			return nil, errors.New("spool -D file too short")
+		}
+		return f, nil
+	}}
+}

@@ -1,0 +1,103 @@
+package deliver
+
+import (
+	"exigo/internal/item"
+)
+
+// finish handles deferrals and failures, then updates the spool: the
+// message is removed when every recipient is done, else its -H file is
+// rewritten with the delivered ones and the journal dropped.
+func (r *attempt) finish() {
+	if len(r.deferred) > 0 && r.d.Defer != nil {
+		expired := r.d.Defer(r.msg, r.deferred)
+		gone := map[*item.Address]bool{}
+		for _, a := range expired {
+			gone[a] = true
+			a.Result = item.Fail
+			r.failed = append(r.failed, a)
+		}
+		kept := r.deferred[:0]
+		for _, a := range r.deferred {
+			if !gone[a] {
+				kept = append(kept, a)
+			}
+		}
+		r.deferred = kept
+	}
+	for _, a := range r.deferred {
+		r.logDeferral(a)
+	}
+	for _, a := range r.failed {
+		r.logFailure(a)
+	}
+	if len(r.failed) > 0 {
+		r.bounce()
+	}
+	pending := map[string]bool{}
+	for _, a := range r.deferred {
+		pending[a.Top().Address] = true
+	}
+	for _, a := range r.failed {
+		if r.journal != nil || r.openJournal() {
+			r.note(a.Unique)
+		}
+	}
+	allDone := true
+	for _, rc := range r.h.Recipients {
+		if r.h.Delivered(rc.Address) {
+			continue
+		}
+		if pending[rc.Address] {
+			allDone = false
+			continue
+		}
+		if r.journal != nil || r.openJournal() {
+			r.note(rc.Address)
+		}
+	}
+	if r.journal != nil {
+		r.journal.Close()
+	}
+	if allDone {
+		r.d.Log.Main(r.id, "Completed")
+		if err := r.d.Spool.Remove(r.id); err != nil {
+			r.d.Log.Panic(r.id, "failed to remove spool files: "+err.Error())
+			r.err = err
+		}
+		return
+	}
+	r.h.DeliverFirsttime = false
+	if err := r.d.Spool.Rewrite(r.h); err != nil {
+		r.d.Log.Panic(r.id, "failed to rewrite -H file: "+err.Error())
+		r.err = err
+		return
+	}
+	r.d.Spool.RemoveJournal(r.id)
+}
+
+func (r *attempt) openJournal() bool {
+	j, err := r.d.Spool.OpenJournal(r.id)
+	if err != nil {
+		r.d.Log.Panic(r.id, "cannot open journal file: "+err.Error())
+		return false
+	}
+	r.journal = j
+	return true
+}
+
+// bounce reports failures to the sender (never for a bounce itself).
+func (r *attempt) bounce() {
+	if r.h.Sender == "" {
+		for _, a := range r.failed {
+			r.d.Log.Main(r.id, a.Address+": error ignored")
+		}
+		return
+	}
+	if r.d.Bounce == nil {
+		r.d.Log.Panic(r.id, "no bounce generator: failure report not sent")
+		return
+	}
+	if err := r.d.Bounce(r.msg, r.failed); err != nil {
+		r.d.Log.Panic(r.id, "failed to send failure report: "+err.Error())
+	}
+}

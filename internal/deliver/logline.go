@@ -1,0 +1,97 @@
+package deliver
+
+import (
+	"fmt"
+	"strings"
+
+	"exigo/internal/eximlog"
+	"exigo/internal/item"
+)
+
+// logAddress is how Exim names an address in delivery lines: a local
+// delivery shows the local part then the envelope address in <>; a
+// redirected address shows the address it came from.
+func logAddress(a *item.Address, local bool) string {
+	out := a.Address
+	switch {
+	case a.Pipe != "":
+		out = a.Pipe
+	case a.File != "":
+		out = a.File
+	case local:
+		out = a.LocalPart
+	}
+	if top := a.Top(); out != top.Address {
+		out += " <" + top.Address + ">"
+	}
+	return out
+}
+
+func (r *attempt) isLocal(a *item.Address) bool {
+	t := r.d.Transports[a.Transport]
+	return t != nil && t.Local()
+}
+
+// logDelivery writes "=> addr R=router T=transport H=host [ip] C=..."
+// (discard: "=> :blackhole: <addr> R=router").
+func (r *attempt) logDelivery(a *item.Address, discarded bool) {
+	var b strings.Builder
+	if discarded {
+		b.WriteString("=> :blackhole: <" + a.Address + ">")
+		if a.Router != "" {
+			b.WriteString(" R=" + a.Router)
+		}
+		r.d.Log.Main(r.id, b.String())
+		return
+	}
+	b.WriteString("=> " + logAddress(a, r.isLocal(a)))
+	b.WriteString(routeInfo(a))
+	sel := r.d.Log.Selector()
+	if h := a.HostUsed; h != nil {
+		b.WriteString(" H=" + h.Name + " [" + h.Address + "]")
+		if sel.Has(eximlog.OutgoingPort) && h.Port != 0 {
+			fmt.Fprintf(&b, ":%d", h.Port)
+		}
+	}
+	if a.TLSCipher != "" && sel.Has(eximlog.TLSCipher) {
+		b.WriteString(" X=" + a.TLSCipher)
+	}
+	if a.SMTPConfirmation != "" && sel.Has(eximlog.SmtpConfirmation) {
+		b.WriteString(" C=" + fmt.Sprintf("%q", a.SMTPConfirmation))
+	}
+	r.d.Log.Main(r.id, b.String())
+}
+
+func routeInfo(a *item.Address) string {
+	out := ""
+	if a.Router != "" {
+		out += " R=" + a.Router
+	}
+	if a.Transport != "" {
+		out += " T=" + a.Transport
+	}
+	return out
+}
+
+// logFailure writes "** addr R=router T=transport: message".
+func (r *attempt) logFailure(a *item.Address) {
+	msg := a.Message
+	if msg == "" {
+		msg = "Unrouteable address"
+	}
+	line := "** " + logAddress(a, false) + routeInfo(a)
+	if a.HostUsed != nil {
+		line += " H=" + a.HostUsed.Name + " [" + a.HostUsed.Address + "]"
+	}
+	r.d.Log.Main(r.id, line+": "+msg)
+}
+
+// logDeferral writes "== addr R=router T=transport defer (errno): message".
+func (r *attempt) logDeferral(a *item.Address) {
+	line := "== " + logAddress(a, false) + routeInfo(a)
+	line += fmt.Sprintf(" defer (%d)", a.BasicErrno)
+	if a.Message != "" {
+		line += ": " + a.Message
+	}
+	r.d.Log.Main(r.id, line)
+}
