@@ -39,6 +39,9 @@ type Address struct {
 	Domain    string
 	Prefix    string // local_part_prefix that matched
 	Suffix    string // local_part_suffix that matched
+	// PrefixV and SuffixV are the parts a wildcard affix ("*-", "-*")
+	// matched: $local_part_prefix_v and $local_part_suffix_v.
+	PrefixV, SuffixV string
 	// Unique identifies the address for duplicate removal and the
 	// non-recipients tree (pipes and files get a "|..."/"/..." form).
 	Unique string
@@ -49,12 +52,23 @@ type Address struct {
 	ORCPT    string
 	DSNFlags int
 
+	// StartRouter names the router routing begins at ("" for the first):
+	// redirect_router for generated addresses, the next router for the
+	// copy an "unseen" router leaves behind.
+	StartRouter string
+
 	// Set by routers.
-	Router           string
-	Transport        string
-	Hosts            []Host
-	Fallback         []Host
-	AddressData      string // address_data
+	Router      string
+	Transport   string
+	Hosts       []Host
+	Fallback    []Host
+	AddressData string // address_data
+	// DomainData and LocalPartData are $domain_data and $local_part_data
+	// as the router that accepted the address left them (for transports).
+	DomainData, LocalPartData string
+	// Freeze: the router asked for the message to be frozen (self =
+	// freeze, host_find_failed = freeze).
+	Freeze           bool
 	ErrorsTo         string // errors_to: where bounces go ("" = the sender)
 	HeadersAdd       []string
 	HeadersRemove    []string
