@@ -1,6 +1,9 @@
 package mime
 
-import "io"
+import (
+	"bytes"
+	"io"
+)
 
 // stream reads a file as Exim's MIME code reads its FILE: a character at
 // a time with one character of push-back, fgets-style lines, and ftell /
@@ -85,14 +88,7 @@ func (s *stream) gets(size int) []byte {
 	return line
 }
 
-func indexNL(b []byte) int {
-	for i, c := range b {
-		if c == '\n' {
-			return i
-		}
-	}
-	return -1
-}
+func indexNL(b []byte) int { return bytes.IndexByte(b, '\n') }
 
 // tell is ftell.
 func (s *stream) tell() int64 { return s.base + int64(s.i) }
@@ -111,10 +107,8 @@ func (s *stream) seek(pos int64) {
 // cString is what C string functions see of a line read by fgets: the
 // bytes before the first NUL.
 func cString(b []byte) []byte {
-	for i, c := range b {
-		if c == 0 {
-			return b[:i]
-		}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
 	}
 	return b
 }
