@@ -19,6 +19,7 @@ const (
 	ModeHostCk  Mode = "bh" // -bh IP: host checking session
 	ModeMessage Mode = "bm" // -bm / -t: a message on standard input
 	ModeQueue   Mode = "bp" // -bp, -bpc, -bpr, -bpu, -bpa: list the queue
+	ModeRun     Mode = "q"  // -q, -qf, -qff, -M and the other -M options
 )
 
 // Options is the parsed command line.
@@ -44,6 +45,8 @@ type Options struct {
 	PidFile       string // -oP
 	NoDelivery    bool   // -N
 	QueueInterval string // -q<time>
+	QueueForce    int    // -qf: 1, -qff: 2
+	MsgAction     string // -M, -Mrm, -Mf, -Mt, -Mvh, -Mvb, -Mvl
 }
 
 // usageError is Exim's wording for a bad option.
@@ -139,8 +142,18 @@ func (o *Options) parseOne(a string, rest []string) ([]string, error) {
 		rest = rest[1:]
 	case a == "-N":
 		o.NoDelivery = true
+	case a == "-M" || a == "-Mrm" || a == "-Mf" || a == "-Mt" || a == "-Mvh" || a == "-Mvb" || a == "-Mvl":
+		o.MsgAction = a[1:]
+		if o.Mode == ModeNone {
+			o.Mode = ModeRun
+		}
 	case strings.HasPrefix(a, "-q"):
-		o.QueueInterval = a[2:]
+		flags := strings.TrimLeft(a[2:], "f")
+		o.QueueForce = len(a[2:]) - len(flags)
+		o.QueueInterval = flags
+		if o.Mode == ModeNone && flags == "" {
+			o.Mode = ModeRun
+		}
 	case a == "-v" || a == "-ov" || strings.HasPrefix(a, "-oe") || a == "-om" || a == "-oem" || a == "-U":
 		// accepted for sendmail compatibility
 	case a == "-C":

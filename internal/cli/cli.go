@@ -57,6 +57,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return r.queueList()
 	case ModeMessage:
 		return r.localMessage()
+	case ModeRun:
+		return r.queueAction()
 	default:
 		fmt.Fprintf(stderr, "%s: no action requested (try --help)\n", progName(args))
 		return 1

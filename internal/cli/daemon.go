@@ -53,6 +53,9 @@ type daemonState struct {
 	listeners []net.Listener
 	sessions  sync.WaitGroup
 	pidFile   string
+	// waitDeliveries waits for deliveries started by this configuration.
+	waitDeliveries func()
+	stopRuns       chan struct{}
 }
 
 // endpoint is one address to listen on.
@@ -76,7 +79,8 @@ func (d *daemonState) start(cfg *conf.Config) error {
 	if removed, err := srv.Spool.Tidy(); err == nil && len(removed) > 0 {
 		srv.Log.Main("", fmt.Sprintf("removed %d incomplete spool file(s) left by an earlier crash: %s", len(removed), strings.Join(removed, " ")))
 	}
-	d.r.startDelivery(srv)
+	d.waitDeliveries = d.r.startDelivery(srv)
+	d.startQueueRuns(cfg, srv)
 	eps, err := d.endpoints(cfg)
 	if err != nil {
 		return err
@@ -269,8 +273,12 @@ func (d *daemonState) announce(cfg *conf.Config, srv *smtpd.Server, eps []endpoi
 	for _, ep := range eps {
 		where = append(where, fmt.Sprintf("[%s]:%d", ep.addr, ep.port))
 	}
-	srv.Log.Main("", fmt.Sprintf("exim %s daemon started: pid=%d, no queue runs, listening for SMTP on %s",
-		EximVersion, os.Getpid(), strings.Join(where, " ")))
+	runs := "no queue runs"
+	if q := d.r.opts.QueueInterval; q != "" {
+		runs = "-q" + strings.Repeat("f", d.r.opts.QueueForce) + q
+	}
+	srv.Log.Main("", fmt.Sprintf("exim %s daemon started: pid=%d, %s, listening for SMTP on %s",
+		EximVersion, os.Getpid(), runs, strings.Join(where, " ")))
 	fmt.Fprintf(d.r.stderr, "exigo: listening for SMTP on %s\n", strings.Join(where, " "))
 	fmt.Fprintf(d.r.stderr, "exigo: configuration %s\n", configName(d.r.opts.ConfigFile))
 	fmt.Fprintf(d.r.stderr, "exigo: spool %s, logs %s\n", spoolDir(cfg), logDirHint(cfg))
@@ -324,6 +332,12 @@ func (d *daemonState) stop() {
 	}
 	srv.Log.Main("", fmt.Sprintf("exim %s daemon stopping: pid=%d, waiting for %d session(s)", EximVersion, os.Getpid(), srv.Active()))
 	d.sessions.Wait()
+	if d.stopRuns != nil {
+		close(d.stopRuns)
+	}
+	if d.waitDeliveries != nil {
+		d.waitDeliveries()
+	}
 	if d.pidFile != "" {
 		os.Remove(d.pidFile)
 	}

@@ -25,7 +25,8 @@ func (r *run) localMessage() int {
 		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
 	}
-	r.startDelivery(srv)
+	wait := r.startDelivery(srv)
+	defer wait()
 	login := callerLogin()
 	sender := login + "@" + cfg.QualifyDomain()
 	if r.opts.Sender != nil {

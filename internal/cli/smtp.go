@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"exigo/internal/deliver"
 	"fmt"
 	"net/netip"
 	"os/user"
@@ -61,7 +62,8 @@ func (r *run) smtpStdio() int {
 		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
 	}
-	r.startDelivery(srv)
+	wait := r.startDelivery(srv)
+	defer wait()
 	p := smtpd.Peer{In: r.stdin, Out: r.stdout, Ident: callerLogin(), Given: r.givenSession()}
 	if a, ok := r.opts.Session["oMa"]; ok {
 		p.Remote, _ = parseHostPort(a)
@@ -115,7 +117,26 @@ func parseHostPort(s string) (netip.AddrPort, error) {
 	return netip.AddrPort{}, fmt.Errorf("malformed IP address %q", s)
 }
 
-// startDelivery arranges what happens to accepted messages. Delivery
-// comes with the routers and transports; until then messages stay in
-// the queue.
-func (r *run) startDelivery(srv *smtpd.Server) {}
+// startDelivery arranges immediate delivery of accepted messages (unless
+// queue_only, -odq, or an ACL's control = queue/freeze): in the
+// background for the daemon, at the end of the command otherwise. The
+// returned function waits for what was started.
+func (r *run) startDelivery(srv *smtpd.Server) func() {
+	cfg := srv.Config
+	if srv.Spool == nil || r.opts.DeliveryMode == "q" || r.opts.DeliveryMode == "qs" || r.opts.NoDelivery {
+		return func() {}
+	}
+	d, err := r.newDeliverer(cfg, srv.Spool, srv.Log)
+	if err != nil {
+		srv.Log.Panic("", "delivery setup failed, messages stay queued: "+err.Error())
+		return func() {}
+	}
+	q := newQueueRunner(d, int(cfg.Int("remote_max_parallel")))
+	srv.Accepted = func(id string, queueOnly bool) {
+		if queueOnly || cfg.Bool("queue_only") {
+			return
+		}
+		q.start(id, deliver.Options{})
+	}
+	return q.wg.Wait
+}

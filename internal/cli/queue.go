@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"sync"
+	"time"
+
+	"exigo/internal/conf"
+	"exigo/internal/deliver"
+	"exigo/internal/eximlog"
+	"exigo/internal/expand"
+	"exigo/internal/spool"
+	"exigo/internal/transport"
+)
+
+// newDeliverer builds the delivery machinery for a configuration.
+func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger) (*deliver.Deliverer, error) {
+	ts, err := transport.Build(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := &deliver.Deliverer{
+		Config: cfg, Spool: sp, Log: lg, Transports: ts,
+		Route:   routeFunc(cfg),
+		BaseCtx: func() *expand.Context { return r.expandContext(cfg) },
+	}
+	d.Bounce = bounceFunc(cfg, sp, lg)
+	d.Defer = deferFunc(cfg, sp, lg)
+	return d, nil
+}
+
+// queueRunner runs deliveries: at most max at once.
+type queueRunner struct {
+	d   *deliver.Deliverer
+	sem chan struct{}
+	wg  sync.WaitGroup
+}
+
+func newQueueRunner(d *deliver.Deliverer, max int) *queueRunner {
+	if max <= 0 {
+		max = 4
+	}
+	return &queueRunner{d: d, sem: make(chan struct{}, max)}
+}
+
+// start delivers one message in the background.
+func (q *queueRunner) start(id string, opt deliver.Options) {
+	q.wg.Add(1)
+	go func() {
+		defer q.wg.Done()
+		q.sem <- struct{}{}
+		defer func() { <-q.sem }()
+		q.deliver(id, opt)
+	}()
+}
+
+func (q *queueRunner) deliver(id string, opt deliver.Options) {
+	if err := q.d.Deliver(id, opt); err != nil && !errors.Is(err, spool.ErrLocked) && !errors.Is(err, os.ErrNotExist) {
+		q.d.Log.Main(id, fmt.Sprintf("delivery failed: %v", err))
+	}
+}
+
+// runQueue delivers every message in the queue once (a queue run).
+func (q *queueRunner) runQueue(opt deliver.Options, pid int) {
+	ids, err := q.d.Spool.List()
+	if err != nil {
+		q.d.Log.Panic("", "queue run: "+err.Error())
+		return
+	}
+	q.d.Log.Main("", fmt.Sprintf("Start queue run: pid=%d", pid))
+	for _, id := range ids {
+		q.start(id, opt)
+	}
+	q.wg.Wait()
+	q.d.Log.Main("", fmt.Sprintf("End queue run: pid=%d", pid))
+}
+
+// queueAction is -q (one queue run), -M (deliver these messages now),
+// -Mrm, -Mf, -Mt, -Mg, -Mvh, -Mvb, -Mvl.
+func (r *run) queueAction() int {
+	cfg, ok := r.configOrDie()
+	if !ok {
+		return 1
+	}
+	if err := setupResolver(cfg); err != nil {
+		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
+		return 1
+	}
+	lg, err := r.newLogger(cfg, nil)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
+		return 1
+	}
+	sp, err := spool.Open(spoolDir(cfg), cfg.Bool("split_spool_directory"))
+	if err != nil {
+		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
+		return 1
+	}
+	switch r.opts.MsgAction {
+	case "Mrm", "Mf", "Mt", "Mvh", "Mvb", "Mvl":
+		return r.messageOps(sp, lg)
+	}
+	d, err := r.newDeliverer(cfg, sp, lg)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
+		return 1
+	}
+	q := newQueueRunner(d, int(cfg.Int("remote_max_parallel")))
+	opt := deliver.Options{Force: r.opts.QueueForce > 0 || r.opts.MsgAction == "M", Thaw: r.opts.QueueForce > 1}
+	if r.opts.MsgAction == "M" {
+		for _, id := range r.opts.Args {
+			q.deliver(id, opt)
+		}
+		return 0
+	}
+	q.runQueue(opt, os.Getpid())
+	return 0
+}
+
+// messageOps handles the -M options that do not deliver.
+func (r *run) messageOps(sp *spool.Spool, lg *eximlog.Logger) int {
+	rc := 0
+	who := callerLogin()
+	for _, id := range r.opts.Args {
+		if err := r.messageOp(sp, lg, id, who); err != nil {
+			fmt.Fprintf(r.stderr, "exigo: %s: %v\n", id, err)
+			rc = 1
+		}
+	}
+	return rc
+}
+
+func (r *run) messageOp(sp *spool.Spool, lg *eximlog.Logger, id, who string) error {
+	switch r.opts.MsgAction {
+	case "Mvh", "Mvb", "Mvl":
+		suffix := map[string]string{"Mvh": "-H", "Mvb": "-D", "Mvl": ""}[r.opts.MsgAction]
+		path := sp.InputPath(id, suffix)
+		if suffix == "" {
+			path = sp.MsglogPath(id)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(r.stdout, f)
+		return err
+	}
+	lock, err := sp.OpenData(id)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	switch r.opts.MsgAction {
+	case "Mrm":
+		if err := sp.Remove(id); err != nil {
+			return err
+		}
+		lg.Main(id, "removed by "+who)
+		lg.Main(id, "Completed")
+		fmt.Fprintf(r.stdout, "Message %s has been removed\n", id)
+		return nil
+	case "Mf", "Mt":
+		h, err := sp.ReadHeader(id)
+		if err != nil {
+			return err
+		}
+		h.Frozen = r.opts.MsgAction == "Mf"
+		if h.Frozen {
+			h.FrozenAt = time.Now()
+		} else {
+			h.ManualThaw = true
+		}
+		if err := sp.Rewrite(h); err != nil {
+			return err
+		}
+		if h.Frozen {
+			lg.Main(id, "frozen by "+who)
+			fmt.Fprintf(r.stdout, "Message %s is now frozen\n", id)
+		} else {
+			lg.Main(id, "unfrozen by "+who)
+			fmt.Fprintf(r.stdout, "Message %s is no longer frozen\n", id)
+		}
+	}
+	return nil
+}
+
+var _ = user.Current
