@@ -358,8 +358,15 @@ func readFile(t *testing.T, p string) string {
 func TestConnectionLimits(t *testing.T) {
 	bin := buildExigo(t)
 	d := startDaemon(t, bin, strings.Replace(strictConf, "acl_smtp_connect = accept delay = 1s\n", "", 1)+"smtp_accept_max_per_host = 1\n")
-	c := dial(t, d.addr)
-	expectPrefix(t, "first", c.reply(), "220 ")
+	// The start-up probe's session may still be ending: wait for a banner.
+	var c *client
+	for i := 0; i < 50; i++ {
+		c = dial(t, d.addr)
+		if strings.HasPrefix(c.reply(), "220 ") {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	c2 := dial(t, d.addr)
 	expectPrefix(t, "second", c2.reply(), "421 Too many concurrent SMTP connections from this IP address")
 }
