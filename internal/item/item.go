@@ -98,6 +98,22 @@ type Address struct {
 	// RetryKey is the retry database key for this failure ("R:domain",
 	// "T:host:ip+..." as Exim makes them).
 	RetryKey string
+
+	// Local transports' extras (Freeze above also serves them).
+	// Panic is a transport's PANIC: a deferral also written to the panic
+	// log (configuration and expansion errors).
+	Panic bool
+	// QuotaWarn: the delivery crossed appendfile's quota_warn_threshold;
+	// the delivery process sends the transport's quota_warn_message.
+	QuotaWarn bool
+	// PassMessage: Message may be shown to the sender (af_pass_message).
+	PassMessage bool
+	// PipeExpand: Pipe came from a filter and is expanded (af_expand_pipe).
+	PipeExpand bool
+	// Output is what a pipe command wrote (at most max_output bytes);
+	// ReturnOutput says the bounce carries it.
+	Output       string
+	ReturnOutput bool
 }
 
 // New makes a top-level address for an envelope recipient.
