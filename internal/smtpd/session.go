@@ -191,9 +191,9 @@ func (s *Server) openHints(name string) (*hints.DB, error) {
 // of the message being received, if any.
 type aclLog struct{ s *session }
 
-func (l aclLog) Main(t string)   { l.s.srv.Log.Main(l.s.logID(), t) }
-func (l aclLog) Reject(t string) { l.s.srv.Log.Reject(l.s.logID(), t, nil) }
-func (l aclLog) Panic(t string)  { l.s.srv.Log.Panic(l.s.logID(), t) }
+func (l aclLog) Main(t string)   { l.s.srv.Log.Main(l.s.messageID, t) }
+func (l aclLog) Reject(t string) { l.s.srv.Log.Reject(l.s.messageID, t, nil) }
+func (l aclLog) Panic(t string)  { l.s.srv.Log.Panic(l.s.messageID, t) }
 
 // Logs is one entry in several logs (acl.MultiLogger).
 func (l aclLog) Logs(main, reject, panic bool, t string) {
@@ -207,7 +207,7 @@ func (l aclLog) Logs(main, reject, panic bool, t string) {
 	if panic {
 		to |= eximlog.ToPanic
 	}
-	l.s.srv.Log.Write(eximlog.Entry{To: to, ID: l.s.logID(), Text: t})
+	l.s.srv.Log.Write(eximlog.Entry{To: to, ID: l.s.messageID, Text: t})
 }
 
 // protocolName is $received_protocol for the current state.
