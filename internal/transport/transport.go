@@ -33,6 +33,12 @@ type Env struct {
 	Ctx *expand.Context
 	Log *eximlog.Logger
 	Now func() time.Time
+	// Spool is the spool the message is in (the queuefile transport
+	// copies its files); nil means spool_directory unsplit.
+	Spool *spool.Spool
+	// Conns keeps remote connections open between messages for reuse;
+	// nil means every delivery closes its own. See Conns.
+	Conns *Conns
 }
 
 // Transport is one configured transport instance.
