@@ -30,6 +30,9 @@ type Host struct {
 	Port    int    // 0 means the transport's port
 	MX      int    // MX preference; -1 when not from an MX record
 	DNSSEC  bool   // the address records were DNSSEC-validated
+	// Unusable: the host's address lookup failed (an MX host with no
+	// address records); it stays in the list, as in Exim.
+	Unusable bool
 }
 
 // Address is an address being routed and delivered.
