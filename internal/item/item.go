@@ -101,6 +101,16 @@ type Address struct {
 	// RetryKey is the retry database key for this failure ("R:domain",
 	// "T:host:ip+..." as Exim makes them).
 	RetryKey string
+	// Retries are the retry database updates this attempt asks for (Exim's
+	// retry items: one per failing host, plus message, address and delete
+	// items); the delivery process applies them all at the end.
+	Retries []RetryItem
+	// RetrySkipped: some hosts were not tried because their retry time
+	// had not come (af_retry_skipped): the address cannot time out now.
+	RetrySkipped bool
+	// HideChild: bounces name the ancestor, not this generated address
+	// (the redirect router's hide_child_in_errmsg).
+	HideChild bool
 
 	// Local transports' extras (Freeze above also serves them).
 	// Panic is a transport's PANIC: a deferral also written to the panic
@@ -153,3 +163,19 @@ func (a *Address) Top() *Address {
 	}
 	return a
 }
+
+// RetryItem is one retry database update (Exim's retry_item).
+type RetryItem struct {
+	Key        string // "T:host:ip", "T:host:ip:msgid", "R:domain", "R:addr:<sender>" ...
+	BasicErrno int
+	MoreErrno  int
+	Message    string
+	Flags      int // RetryHost, RetryMessage, RetryDelete
+}
+
+// RetryItem flags (Exim's rf_*).
+const (
+	RetryDelete  = 0x01 // delete the record (the destination worked)
+	RetryHost    = 0x02 // a host key: the domain is also tried for the rule
+	RetryMessage = 0x04 // message-specific: dropped when the message is done
+)
