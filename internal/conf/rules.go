@@ -57,7 +57,7 @@ func (p *parser) retryRule(l line) (RetryRule, error) {
 	return r, nil
 }
 
-var retryErrorRE = regexp.MustCompile(`^(\*|auth_failed|tls_required|lost_connection|` +
+var retryErrorRE = regexp.MustCompile(`^(\*|auth_failed|tls_required|lost_connection|lookup|` +
 	`refused(_A|_MX)?|timeout(_connect)?(_A|_MX)?|timeout_DNS|` +
 	`(mail|rcpt|data)_4[0-9x][0-9x]|quota(_[0-9wdhms]+)?)$`)
 
