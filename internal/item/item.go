@@ -97,7 +97,16 @@ type Address struct {
 	RemoteHeloReply  string // first line of the EHLO/HELO reply
 	RemoteDiagnostic string // full SMTP error from the remote server
 	TLSCipher        string
-	DeliveredAt      time.Time
+	// TLSVerified and TLSPeerDN are the CV= ("yes", "no") and DN= items of
+	// delivery log lines; set with TLSCipher.
+	TLSVerified, TLSPeerDN string
+	// Authenticator and AuthID are the client authentication used (A=name
+	// and :id); AuthSender is the AUTH= sent on MAIL.
+	Authenticator, AuthID, AuthSender string
+	// Pipelining, Chunking and Continued are the L and K flags and the "*"
+	// after H=[ip]: the connection had carried an earlier message.
+	Pipelining, Chunking, Continued bool
+	DeliveredAt                     time.Time
 	// RetryKey is the retry database key for this failure ("R:domain",
 	// "T:host:ip+..." as Exim makes them).
 	RetryKey string
