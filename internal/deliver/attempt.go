@@ -51,8 +51,19 @@ func (r *attempt) routeAll() {
 			continue // delivered earlier, or a duplicate
 		}
 		seen[a.Unique] = true
+		if a.Transport != "" && (a.Pipe != "" || a.File != "") {
+			r.routed = append(r.routed, a) // a redirection's pipe or file
+			continue
+		}
 		res, kids := r.d.Route(env, a)
 		a.Result = res
+		switch {
+		case res == item.OK && a.Transport == "" && len(kids) > 0:
+			queue = append(queue, kids...) // redirected
+			continue
+		case res == item.OK && len(kids) > 0:
+			queue = append(queue, kids...) // unseen: a copy goes on
+		}
 		switch res {
 		case item.OK:
 			r.routed = append(r.routed, a)
