@@ -1,5 +1,7 @@
 package cli
 
+import "os"
+
 // exceptions0002: lines of Exim's test 0002 not judged by stdout/0002.
 // stdout/0002 comes from a later Exim than 4.96; where Debian's Exim 4.96
 // prints something else (found with go test -run Conformance
@@ -95,6 +97,9 @@ var aclPending0002 = map[int]string{
 }
 
 func init() {
+	if os.Getenv("EXIGO_ACL_PENDING") == "" {
+		return
+	}
 	for line, input := range aclPending0002 {
 		exceptions0002[line] = exception{input: input, reason: "needs the ACL engine (receiving issue)"}
 	}

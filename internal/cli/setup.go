@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"exigo/internal/acl"
 	"exigo/internal/address"
 	"exigo/internal/conf"
 	"exigo/internal/dnsx"
@@ -136,8 +137,34 @@ func (r *run) expandContext(cfg *conf.Config) *expand.Context {
 	if r.opts.DebugOn {
 		ctx.Debug = r.stderr
 	}
+	// ${acl} and the acl condition run ACLs of the configuration, with
+	// the variables they set ($acl_arg1 ...) in front of the others.
+	state := acl.NewState()
+	ctx.Vars = stateVars{state: state, base: vars}
+	env := &acl.Env{Config: cfg, Ctx: ctx, State: state, Log: cliACLLog{r}}
+	ctx.RunACL = env.ExpansionRunner()
 	return ctx
 }
+
+// stateVars puts ACL-set variables in front of the command's own.
+type stateVars struct {
+	state *acl.State
+	base  expand.Vars
+}
+
+func (v stateVars) Var(name string) (string, bool, bool) {
+	if val, ok := v.state.Vars[name]; ok {
+		return val, false, true
+	}
+	return v.base.Var(name)
+}
+
+// cliACLLog writes ACL log lines as the command's other log lines.
+type cliACLLog struct{ r *run }
+
+func (l cliACLLog) Main(t string)   { l.r.logLine(t) }
+func (l cliACLLog) Reject(t string) { l.r.logLine(t) }
+func (l cliACLLog) Panic(t string)  { l.r.logLine(t) }
 
 // trimContinuation joins a -be input line ending in a backslash with the
 // next one, dropping the next line's leading white space, as Exim does.

@@ -51,9 +51,38 @@ type Context struct {
 	// (refused tainted names, for example); nil drops them.
 	Log func(line string)
 
+	// Matched, when set, gives the expansion $0, $1 ... and $value as a
+	// list match left them before it started (a router's route_list
+	// pattern for its host list, for example).
+	Matched *MatchVars
+
+	// RunACL runs a named ACL for ${acl{name}{args...}} and the acl
+	// condition; nil means no ACL engine ("ERROR from acl").
+	RunACL func(name string, args []string) (ACLResult, string)
+
 	// Process-wide results Exim keeps between expansions ($runrc and
 	// $prvscheck_*): the next expansion with this Context sees them.
 	kept keptState
+}
+
+// MatchVars are the numeric variables and $value of an earlier match.
+type MatchVars struct {
+	Nums  []string // $0, $1 ...
+	Value string   // $value
+}
+
+// ACLResult is what an ACL run from an expansion returned.
+type ACLResult int
+
+const (
+	ACLAccept ACLResult = iota
+	ACLDeny
+	ACLDefer
+	ACLError
+)
+
+func (r ACLResult) String() string {
+	return [...]string{"OK", "FAIL", "DEFER", "ERROR"}[r]
 }
 
 type keptState struct {
@@ -84,6 +113,10 @@ func (c *Context) ExpandTaint(s string) (value string, tainted bool, err error) 
 	k := &c.kept
 	e.runrc, e.runrcSet, e.prvsActive = k.runrc, k.runrcSet, k.prvsActive
 	e.prvsAddress, e.prvsKeynum, e.prvsResult = k.prvsAddress, k.prvsKeynum, k.prvsResult
+	if m := c.Matched; m != nil {
+		e.nums, e.numsTaint = m.Nums, true
+		e.value, e.hasValue = m.Value, true
+	}
 	v, t, _, err := e.run(s, 0, honorDollar)
 	k.runrc, k.runrcSet, k.prvsActive = e.runrc, e.runrcSet, e.prvsActive
 	k.prvsAddress, k.prvsKeynum, k.prvsResult = e.prvsAddress, e.prvsKeynum, e.prvsResult

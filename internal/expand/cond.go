@@ -62,7 +62,9 @@ func (e *expander) condBody(s string, i int, name string, eval bool) (bool, int,
 		return e.flagVar(name), i, nil
 	case "exists", "isip", "isip4", "isip6", "pam", "radius", "ldapauth", "pwcheck":
 		return e.condOneArg(s, i, name, eval)
-	case "saslauthd", "acl":
+	case "acl":
+		return e.condACL(s, i, eval)
+	case "saslauthd":
 		return false, i, failMsg(fmt.Sprintf("support for \"%s\" not compiled", name))
 	case "and", "or":
 		return e.condAndOr(s, i, name, eval)
@@ -328,4 +330,32 @@ func (e *expander) registeredCond(s string, i int, name string, rc registeredCon
 		return false, i, errMsg(err)
 	}
 	return r, i, nil
+}
+
+// condACL is "acl {{name}{arg}...}": true when the ACL accepts, false when
+// it denies, with $value set to its message.
+func (e *expander) condACL(s string, i int, eval bool) (bool, int, error) {
+	i = skipSpace(s, i)
+	if i >= len(s) || s[i] != '{' {
+		return false, i, failMsg(`missing { after "acl"`)
+	}
+	fl := condFlags(eval, true)
+	args, j, err := e.readSubs(s, i+1, 10, 1, fl, false, "acl")
+	if err != nil {
+		return false, j, err
+	}
+	j = skipSpace(s, j)
+	if j >= len(s) || s[j] != '}' {
+		return false, j, failMsg(`missing } at end of "acl" condition`)
+	}
+	j++
+	if !eval {
+		return false, j, nil
+	}
+	msg, rc, err := e.runACL(args)
+	if err != nil {
+		return false, j, err
+	}
+	e.setValue(msg, false, true)
+	return rc == ACLAccept, j, nil
 }

@@ -61,14 +61,38 @@ func itemNotIncluded(e *expander, s string, i int, fl flags, o *buf, name string
 	return i, failMsg(fmt.Sprintf("\"${%s\" encountered, but this facility is not included in this binary", name))
 }
 
-// itemACL: without an ACL engine registered as the "acl" item, calling an
-// ACL cannot succeed.
+// itemACL is ${acl{name}{arg}...}: the ACL's message when it accepts or
+// denies, a forced failure when it defers, an error otherwise.
 func itemACL(e *expander, s string, i int, fl flags, o *buf, name string) (int, error) {
 	args, j, err := e.readSubs(s, i, 10, 1, fl, true, name)
 	if err != nil || fl&skipping != 0 {
 		return j, err
 	}
-	return j, failMsg(fmt.Sprintf("ERROR from acl \"%s\"", args[0].s))
+	msg, _, err := e.runACL(args)
+	if err != nil {
+		return j, err
+	}
+	o.add(msg, false)
+	return j, nil
+}
+
+// runACL runs the ACL args[0] with the other args as $acl_arg1...
+func (e *expander) runACL(args []arg) (string, ACLResult, error) {
+	if e.c.RunACL == nil {
+		return "", ACLError, failMsg(fmt.Sprintf("ERROR from acl \"%s\"", args[0].s))
+	}
+	rest := make([]string, 0, len(args)-1)
+	for _, a := range args[1:] {
+		rest = append(rest, a.s)
+	}
+	rc, msg := e.c.RunACL(args[0].s, rest)
+	switch rc {
+	case ACLAccept, ACLDeny:
+		return msg, rc, nil
+	case ACLDefer:
+		return "", rc, &Error{Msg: fmt.Sprintf("DEFER from acl \"%s\"", args[0].s), Forced: true}
+	}
+	return "", rc, failMsg(fmt.Sprintf("ERROR from acl \"%s\"", args[0].s))
 }
 
 func itemIf(e *expander, s string, i int, fl flags, o *buf, name string) (int, error) {
