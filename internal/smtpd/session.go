@@ -158,6 +158,7 @@ func newSession(s *Server, p Peer) *session {
 		HostCheck: s.HostCheck, Debug: s.Debug, Flush: func() { sess.w.Flush() },
 		Cache: s.ACLCache, Hints: s.openHints,
 	}
+	sess.ctx.RunACL = sess.aclEnv.ExpansionRunner()
 	sess.aclEnv.Route = sess.verify
 	sess.aclEnv.VerifyHelo = func() bool { ok, _ := sess.verifyHelo(); return ok }
 	sess.aclEnv.HostName = sess.aclHostName
