@@ -86,7 +86,7 @@ type Address struct {
 	// not allow (forbid_pipe, forbid_file, forbid_filter_reply): Exim
 	// fails it at delivery with ErrnoForbidPipe/File/Reply.
 	Forbidden bool
-	ReplyTo          bool   // an autoreply address
+	ReplyTo   bool // an autoreply address
 
 	// Set by transports and the delivery process.
 	Result      Result
