@@ -2,6 +2,7 @@ package transport
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"exigo/internal/conf"
@@ -111,4 +112,29 @@ func Copy(addrs []*item.Address) {
 		a.Freeze, a.Panic, a.QuotaWarn = first.Freeze, first.Panic, first.QuotaWarn
 		a.Output, a.ReturnOutput, a.PassMessage = first.Output, first.ReturnOutput, first.PassMessage
 	}
+}
+
+// RcptAddress is the address for an RCPT TO command (Exim's
+// transport_rcpt_address): the local part's prefix and suffix are left
+// out unless rcpt_include_affixes is set.
+func RcptAddress(a *item.Address, includeAffixes bool) string {
+	addr := a.Address
+	if includeAffixes || (a.Prefix == "" && a.Suffix == "") {
+		return addr
+	}
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		at = len(addr)
+	}
+	local := addr[:at]
+	if strings.HasPrefix(local, a.Prefix) {
+		local = local[len(a.Prefix):]
+	}
+	if strings.HasSuffix(local, a.Suffix) {
+		local = local[:len(local)-len(a.Suffix)]
+	}
+	if at == len(addr) {
+		return local
+	}
+	return local + addr[at:]
 }
