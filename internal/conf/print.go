@@ -164,6 +164,9 @@ func isDriverHeader(l string) bool {
 // others as "name = value", hidden values only to admins.
 func formatOption(d *OptionDef, v *Value, admin bool) string {
 	if d.Type == TypeBool {
+		if v != nil && d.Expanded && strings.HasPrefix(v.Raw, "$") {
+			return d.Name + " = " + v.Raw
+		}
 		if v != nil && v.Bool {
 			return d.Name
 		}

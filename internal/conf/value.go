@@ -30,6 +30,11 @@ func parseValue(def *OptionDef, raw string) (*Value, error) {
 	var err error
 	switch def.Type {
 	case TypeBool:
+		if def.Expanded && strings.HasPrefix(raw, "$") {
+			// Exim's opt_expand_bool (a router's more, unseen): a
+			// string starting with "$" is expanded when used.
+			return v, nil
+		}
 		v.Bool, err = parseBool(def.Name, raw)
 	case TypeInt, TypeSize:
 		v.Int, err = parseInt(def.Name, raw, 0)

@@ -16,14 +16,29 @@ type Env struct {
 	Config *conf.Config
 	// Ctx is the base expansion context (message variables when there is
 	// a message); routers add $local_part, $domain and friends on top.
+	// Inside a driver's Route it is the router's own context, with those
+	// variables set.
 	Ctx      *expand.Context
 	Resolver *dnsx.Resolver
 	// Verify is routing for address verification (-bv, ACL verify):
 	// verify_only routers run, no_verify ones are skipped.
 	Verify    bool
 	Recipient bool // verifying a recipient (not a sender)
+	// Expn is routing for SMTP EXPN (routers with no_expn are skipped).
+	Expn bool
 	// Test is -bt: address testing.
 	Test bool
+	// Log receives main log lines ("=> :blackhole: <a> R=r", routing
+	// errors); nil drops them.
+	Log func(line string)
+	// Users looks up local users and groups; nil means the system's.
+	Users Users
+	// LocalIPs are the addresses of this host's interfaces, for finding
+	// itself in host lists; nil means ask the operating system.
+	LocalIPs []string
+
+	// rs is the state of the router running now (see chain.go).
+	rs *routeState
 }
 
 // Driver is one router driver's routing step, called once the generic

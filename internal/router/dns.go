@@ -1,0 +1,112 @@
+package router
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"exigo/internal/dnsx"
+	"exigo/internal/lists"
+	"exigo/internal/regex"
+)
+
+// dnsRC is Exim's dns_lookup answer.
+type dnsRC int
+
+const (
+	dnsSucceed dnsRC = iota
+	dnsNoMatch       // the name does not exist
+	dnsNoData        // the name exists, without records of the type
+	dnsAgain         // temporary failure
+	dnsFail          // permanent failure
+)
+
+// dnsAnswer is one lookup's outcome. FQDN is the owner name of the
+// records found (after CNAMEs), without the final dot.
+type dnsAnswer struct {
+	rc     dnsRC
+	rrs    []dns.RR
+	fqdn   string
+	secure bool
+	// badSyntax: the name failed dns_check_names_pattern.
+	badSyntax bool
+}
+
+// dnsLookup is Exim's dns_lookup: the name is checked against
+// dns_check_names_pattern, CNAMEs are followed (by the resolver), and
+// dns_again_means_nonexist turns a temporary failure into non-existence.
+func (e *Env) dnsLookup(name string, qtype uint16) dnsAnswer {
+	name = strings.TrimSuffix(name, ".")
+	if !e.dnsNameOK(name, qtype) {
+		return dnsAnswer{rc: dnsNoMatch, fqdn: name, badSyntax: true}
+	}
+	r := e.Resolver
+	if r == nil {
+		r = dnsx.Default()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ans, err := r.Lookup(ctx, name, qtype)
+	if err != nil {
+		if e.againMeansNonexist(name) {
+			return dnsAnswer{rc: dnsNoMatch, fqdn: name}
+		}
+		return dnsAnswer{rc: dnsAgain, fqdn: name}
+	}
+	out := dnsAnswer{fqdn: name, secure: ans.AD}
+	if ans.Rcode == dns.RcodeNameError {
+		out.rc = dnsNoMatch
+		return out
+	}
+	for _, rr := range ans.RRs {
+		if rr.Header().Rrtype == qtype {
+			if len(out.rrs) == 0 {
+				out.fqdn = strings.TrimSuffix(rr.Header().Name, ".")
+			}
+			out.rrs = append(out.rrs, rr)
+		}
+	}
+	if len(out.rrs) == 0 {
+		out.rc = dnsNoData
+	}
+	return out
+}
+
+// dnsNameOK applies dns_check_names_pattern (SRV names are checked
+// without their two leading "_" labels).
+func (e *Env) dnsNameOK(name string, qtype uint16) bool {
+	pat := e.Config.String("dns_check_names_pattern")
+	if pat == "" || qtype == dns.TypePTR || qtype == dns.TypeTXT {
+		return true
+	}
+	check := name
+	if qtype == dns.TypeSRV {
+		parts := strings.SplitN(name, ".", 3)
+		if len(parts) == 3 && strings.HasPrefix(parts[0], "_") && strings.HasPrefix(parts[1], "_") {
+			check = parts[2]
+		}
+	}
+	re, err := regex.Compile(pat)
+	if err != nil {
+		return true
+	}
+	return re.MatchString(check)
+}
+
+func (e *Env) againMeansNonexist(name string) bool {
+	if !e.Config.IsSet("dns_again_means_nonexist") {
+		return false
+	}
+	res, err := lists.MatchDomain(e.listEnv(), e.Config.String("dns_again_means_nonexist"), name)
+	return err == nil && res.Matched
+}
+
+// listEnv is the list-matching environment of the current context.
+func (e *Env) listEnv() *lists.Env {
+	if e.Ctx != nil && e.Ctx.Lists != nil {
+		return e.Ctx.Lists
+	}
+	return &lists.Env{Named: e.Config, PrimaryHostname: e.Config.PrimaryHostname(), Resolver: e.Resolver}
+}
