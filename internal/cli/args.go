@@ -9,17 +9,19 @@ import (
 type Mode string
 
 const (
-	ModeNone    Mode = ""
-	ModeExpand  Mode = "be" // -be: expansion testing
-	ModePrint   Mode = "bP" // -bP: print configuration options
-	ModeVersion Mode = "bV" // -bV: version, features, configuration check
-	ModeHelp    Mode = "help"
-	ModeDaemon  Mode = "bd" // -bd: the SMTP daemon
-	ModeSMTP    Mode = "bs" // -bs: SMTP on standard input and output
-	ModeHostCk  Mode = "bh" // -bh IP: host checking session
-	ModeMessage Mode = "bm" // -bm / -t: a message on standard input
-	ModeQueue   Mode = "bp" // -bp, -bpc, -bpr, -bpu, -bpa: list the queue
-	ModeRun     Mode = "q"  // -q, -qf, -qff, -M and the other -M options
+	ModeNone     Mode = ""
+	ModeExpand   Mode = "be" // -be: expansion testing
+	ModePrint    Mode = "bP" // -bP: print configuration options
+	ModeVersion  Mode = "bV" // -bV: version, features, configuration check
+	ModeHelp     Mode = "help"
+	ModeDaemon   Mode = "bd" // -bd: the SMTP daemon
+	ModeSMTP     Mode = "bs" // -bs: SMTP on standard input and output
+	ModeHostCk   Mode = "bh" // -bh IP: host checking session
+	ModeMessage  Mode = "bm" // -bm / -t: a message on standard input
+	ModeQueue    Mode = "bp" // -bp, -bpc, -bpr, -bpu, -bpa: list the queue
+	ModeRun      Mode = "q"  // -q, -qf, -qff, -M and the other -M options
+	ModeAddrTest Mode = "bt" // -bt: address testing
+	ModeVerify   Mode = "bv" // -bv, -bvs: address verification
 )
 
 // Options is the parsed command line.
@@ -42,6 +44,7 @@ type Options struct {
 	DotIsData     bool   // -i, -oi: a line with only "." does not end the message
 	FullName      string // -F
 	DeliveryMode  string // -od?: "q", "qs", "i", "b", "f"
+	VerifySender  bool   // -bvs: verify the addresses as senders
 	PidFile       string // -oP
 	NoDelivery    bool   // -N
 	QueueInterval string // -q<time>
@@ -113,6 +116,10 @@ func (o *Options) parseOne(a string, rest []string) ([]string, error) {
 		o.Mode = ModeDaemon
 	case a == "-bh" || a == "-bhc":
 		o.Mode = ModeHostCk
+	case a == "-bt":
+		o.Mode = ModeAddrTest
+	case a == "-bv" || a == "-bvs":
+		o.Mode, o.VerifySender = ModeVerify, a == "-bvs"
 	case a == "-bp" || a == "-bpc" || a == "-bpr" || a == "-bpu" || a == "-bpa" || a == "-bpra" || a == "-bpru":
 		o.Mode, o.QueueList = ModeQueue, a[1:]
 	case a == "-t":

@@ -55,6 +55,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return r.hostCheck()
 	case ModeQueue:
 		return r.queueList()
+	case ModeAddrTest, ModeVerify:
+		return r.addressTest()
 	case ModeMessage:
 		return r.localMessage()
 	case ModeRun:
