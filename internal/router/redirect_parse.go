@@ -38,13 +38,13 @@ type syntaxError struct{ msg, item string }
 // forwardParser holds what parse_forward_list needs besides the text.
 type forwardParser struct {
 	allowDefer, allowFail, forbidBlackhole, forbidInclude bool
-	incomingDomain string // for "\local" items
-	qualifyDomain  string // for other unqualified addresses
-	includeDir     string // include_directory; "" for no restriction
-	parse          address.Options
-	skipErrors     bool
-	skipped        []syntaxError
-	out            []generated
+	incomingDomain                                        string // for "\local" items
+	qualifyDomain                                         string // for other unqualified addresses
+	includeDir                                            string // include_directory; "" for no restriction
+	parse                                                 address.Options
+	skipErrors                                            bool
+	skipped                                               []syntaxError
+	out                                                   []generated
 }
 
 const maxIncludeSize = 1024 * 1024
