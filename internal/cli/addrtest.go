@@ -75,14 +75,10 @@ func (t *addrTester) setup() error {
 		// Exim tests with the caller as the sender.
 		ctx.Vars = senderVars{base: ctx.Vars, sender: callerLogin() + "@" + t.cfg.QualifyDomain()}
 	}
-	lg, err := r.newLogger(t.cfg, nil)
-	if err != nil {
-		return err
-	}
-	logf := func(line string) { lg.Main("", line) }
+	logf, panicf := t.logWriters()
 	ctx.Log = logf
 	ctx.Lists.Log = logf
-	t.env = &router.Env{Config: t.cfg, Ctx: ctx, Resolver: dnsx.Default(), Log: logf}
+	t.env = &router.Env{Config: t.cfg, Ctx: ctx, Resolver: dnsx.Default(), Log: logf, PanicLog: panicf}
 	switch r.opts.Mode {
 	case ModeAddrTest:
 		t.env.Test = true
@@ -92,6 +88,20 @@ func (t *addrTester) setup() error {
 		t.env.Recipient = !r.opts.VerifySender
 	}
 	return nil
+}
+
+// logWriters are Exim's log lines while testing addresses: written to
+// standard error, not to the log files; -bt (which debugs at level "v")
+// shows them as debug output ("LOG: MAIN" and the line indented), -bv
+// as they would appear in the log.
+func (t *addrTester) logWriters() (main, panic func(string)) {
+	w := t.run.stderr
+	if t.run.opts.Mode == ModeAddrTest || t.run.opts.DebugOn {
+		return func(line string) { fmt.Fprintf(w, "LOG: MAIN\n  %s\n", line) },
+			func(line string) { fmt.Fprintf(w, "LOG: MAIN PANIC\n  %s\n", line) }
+	}
+	plain := func(line string) { fmt.Fprintf(w, "%s %s\n", logStamp(), line) }
+	return plain, plain
 }
 
 // senderVars gives $sender_address a value.

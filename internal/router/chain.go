@@ -171,7 +171,7 @@ func noMoreRouters(env *Env, a *item.Address, last *conf.Driver) (item.Result, [
 			case err == nil:
 				msg = m
 			case !expand.IsForcedFail(err):
-				env.logf("failed to expand cannot_route_message in %s router: %s", last.Name, err)
+				env.panicf("failed to expand cannot_route_message in %s router: %s", last.Name, err)
 			}
 		}
 		a.Message, a.UserMessage = msg, msg
@@ -191,4 +191,13 @@ func (e *Env) logf(format string, args ...any) {
 	if e.Log != nil {
 		e.Log(fmt.Sprintf(format, args...))
 	}
+}
+
+// panicf writes a line to the main and panic logs.
+func (e *Env) panicf(format string, args ...any) {
+	if e.PanicLog != nil {
+		e.PanicLog(fmt.Sprintf(format, args...))
+		return
+	}
+	e.logf(format, args...)
 }

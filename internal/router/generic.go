@@ -171,7 +171,7 @@ func (e *Env) routerUGID(r *conf.Driver, a *item.Address) (ugid, bool) {
 		u, uid, found := e.findUser(name, true)
 		if !found {
 			a.Message = fmt.Sprintf("Failed to find user %q from expanded string %q for the %s router", name, r.String("user"), r.Name)
-			e.logf("%s", a.Message)
+			e.panicf("%s", a.Message)
 			return g, false
 		}
 		pw, g.uid, g.uidSet = u, uid, true
@@ -184,7 +184,7 @@ func (e *Env) routerUGID(r *conf.Driver, a *item.Address) (ugid, bool) {
 		gid, found := e.findGroup(name)
 		if !found {
 			a.Message = fmt.Sprintf("Failed to find group %q from expanded string %q for the %s router", name, r.String("group"), r.Name)
-			e.logf("%s", a.Message)
+			e.panicf("%s", a.Message)
 			return g, false
 		}
 		g.gid, g.gidSet = gid, true
@@ -207,7 +207,7 @@ func (e *Env) expandID(r *conf.Driver, a *item.Address, opt string) (string, boo
 	v, err := e.Ctx.Expand(raw)
 	if err != nil {
 		a.Message = fmt.Sprintf("Failed to expand %s string %q for the %s router: %s", opt, raw, r.Name, err)
-		e.logf("%s", a.Message)
+		e.panicf("%s", a.Message)
 		return "", false
 	}
 	return v, true

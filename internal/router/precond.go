@@ -72,7 +72,7 @@ func (e *Env) checkPreconditions(r *conf.Driver, a *item.Address) (item.Result, 
 		case err != nil:
 			// Exim's expand_check_condition: logged, and the router
 			// is skipped.
-			e.logf("failed to expand condition %q for %s router: %s", r.String("condition"), r.Name, err)
+			e.panicf("failed to expand condition %q for %s router: %s", r.String("condition"), r.Name, err)
 			return skip, ""
 		case !ok:
 			return skip, ""

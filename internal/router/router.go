@@ -29,8 +29,10 @@ type Env struct {
 	// Test is -bt: address testing.
 	Test bool
 	// Log receives main log lines ("=> :blackhole: <a> R=r", routing
-	// errors); nil drops them.
-	Log func(line string)
+	// errors); nil drops them. PanicLog receives the lines Exim writes
+	// to both the main and the panic log; nil sends them to Log.
+	Log      func(line string)
+	PanicLog func(line string)
 	// Users looks up local users and groups; nil means the system's.
 	Users Users
 	// LocalIPs are the addresses of this host's interfaces, for finding

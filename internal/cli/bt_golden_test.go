@@ -1,0 +1,178 @@
+package cli
+
+// Golden address tests: every directory under testdata/bt/ holds a
+// configuration, the command line (-bt, -bv or -bvs with addresses) and
+// what Exim 4.96 answered (stdout, exit status, log lines), recorded by
+// scripts/record-bt-goldens; Exim writes its log lines to standard error
+// ("LOG: ") when testing addresses. exigo must answer the same, with DNS from
+// testdata/bt/zone.txt served on loopback.
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"exigo/internal/dnsx/dnstest"
+	"exigo/scripts/testdns/testenv"
+)
+
+// btKnownFailing lists cases exigo does not match yet, with why.
+var btKnownFailing = map[string]string{}
+
+func TestGoldenBT(t *testing.T) {
+	dataDir, err := filepath.Abs("../../testdata/bt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srv *dnstest.Server
+	for try := 0; srv == nil; try++ {
+		if srv, err = testenv.StartDNS(filepath.Join(dataDir, "zone.txt"), ""); err != nil && try == 4 {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(srv.Close)
+	t.Setenv("EXIGO_DNS_SERVERS", srv.Addr)
+	t.Setenv("EXIGO_NO_SYSTEM_RESOLVER", "1") // never the machine's resolver
+	entries, err := os.ReadDir(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, addrs, failed := 0, 0, 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dir := filepath.Join(dataDir, e.Name())
+		cases++
+		addrs += countAddresses(t, dir)
+		if !t.Run(e.Name(), func(t *testing.T) {
+			if why, known := btKnownFailing[e.Name()]; known && os.Getenv("EXIGO_BT_ALL") == "" {
+				t.Skipf("known to differ from Exim: %s", why)
+			}
+			checkBTCase(t, dir)
+		}) {
+			failed++
+		}
+	}
+	t.Logf("-bt/-bv cases: %d (%d addresses), known to differ %d, failed %d (EXIGO_BT_ALL=1 runs the known ones too)",
+		cases, addrs, len(btKnownFailing), failed)
+}
+
+// countAddresses counts the addresses a case's command line tests.
+func countAddresses(t *testing.T, dir string) int {
+	b, err := os.ReadFile(filepath.Join(dir, "args"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range strings.Fields(string(b)) {
+		if !strings.HasPrefix(f, "-") {
+			n++
+		}
+	}
+	return n
+}
+
+func checkBTCase(t *testing.T, dir string) {
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	tmp := t.TempDir()
+	for _, sub := range []string{"spool", "log"} {
+		if err := os.Mkdir(filepath.Join(tmp, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyCaseFiles(t, dir, tmp)
+	confPath := filepath.Join(tmp, "conf")
+	if err := os.WriteFile(confPath, []byte(strings.ReplaceAll(read("conf"), "TESTDIR", tmp)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"exigo", "-C", confPath}, strings.Fields(strings.ReplaceAll(read("args"), "TESTDIR", tmp))...)
+	r := runExigo(args, "", time.Minute)
+	if r.panicked != nil || r.timedOut {
+		t.Fatalf("exigo %s: panic %v, timed out %v\nstdout:\n%s", strings.Join(args, " "), r.panicked, r.timedOut, r.stdout)
+	}
+	if want := read("stdout"); strings.ReplaceAll(r.stdout, tmp, "TESTDIR") != want {
+		t.Errorf("stdout differs from Exim's (- Exim, + exigo):\n%s", lineDiff(want, strings.ReplaceAll(r.stdout, tmp, "TESTDIR")))
+	}
+	if want, _ := strconv.Atoi(strings.TrimSpace(read("status"))); r.rc != want {
+		t.Errorf("exit status %d, Exim's %d", r.rc, want)
+	}
+	gotLog := strings.ReplaceAll(btLogLines(r.stderr), tmp, "TESTDIR")
+	if want := read("log"); gotLog != want {
+		t.Errorf("LOG lines differ from Exim's (- Exim, + exigo):\n%s", lineDiff(want, gotLog))
+	}
+	if t.Failed() && r.stderr != "" {
+		t.Logf("exigo's standard error:\n%s", r.stderr)
+	}
+}
+
+// copyCaseFiles copies files/ into dir (mode 0644) and applies modes.
+func copyCaseFiles(t *testing.T, caseDir, dir string) {
+	entries, _ := os.ReadDir(filepath.Join(caseDir, "files"))
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(caseDir, "files", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = []byte(strings.ReplaceAll(string(b), "TESTDIR", dir))
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.Open(filepath.Join(caseDir, "modes"))
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name, mode, ok := strings.Cut(strings.TrimSpace(sc.Text()), " ")
+		if !ok {
+			continue
+		}
+		m, err := strconv.ParseUint(strings.TrimSpace(mode), 8, 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(filepath.Join(dir, name), os.FileMode(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+var btTimeStamp = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d `)
+
+// btLogLines keeps the log lines of standard error as
+// scripts/record-bt-goldens does: "LOG: " blocks, and time-stamped lines
+// with the stamp made "TIME ".
+func btLogLines(stderr string) string {
+	var b strings.Builder
+	inLog := false
+	for _, line := range strings.SplitAfter(stderr, "\n") {
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "LOG: "):
+			inLog = true
+			b.WriteString(line)
+		case btTimeStamp.MatchString(line):
+			inLog = true
+			b.WriteString("TIME " + line[20:])
+		case strings.HasPrefix(line, ">>>"):
+			inLog = false
+		case inLog:
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
