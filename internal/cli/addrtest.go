@@ -155,16 +155,14 @@ func (t *addrTester) printShort(w io.Writer, res *router.WalkResult) {
 	}
 }
 
-// errorText is ": message" (or ": unknown error" for a deferral without
-// one), as Exim shows it to an administrator.
+// errorText is ": message" as Exim shows it to an administrator; a
+// failure's message may be empty (":fail:" with no text), a deferral
+// without one is an "unknown error".
 func errorText(a *item.Address, deferred bool) string {
-	if a.Message != "" {
-		return ": " + a.Message
-	}
-	if deferred {
+	if deferred && a.Message == "" {
 		return ": unknown error"
 	}
-	return ""
+	return ": " + a.Message
 }
 
 // printFull is -bt's report: the failures, deferrals, pipes and files as

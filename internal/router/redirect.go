@@ -259,13 +259,9 @@ func (e *Env) forcedOutcome(r *conf.Driver, a *item.Address, p *forwardParser, f
 		kids = e.generatedAddresses(r, a, p.out, g)
 		res = item.Fail
 	}
-	if msg == "" {
-		a.Message = "forced defer"
-		if res == item.Fail {
-			a.Message = "forced rejection"
-		}
-		return res, kids
-	}
+	// An address list's :fail: or :defer: always has a message, if only
+	// an empty one; Exim's "forced rejection" and "forced defer" are for
+	// filters, which exigo does not run.
 	if r.Bool("forbid_smtp_code") {
 		if m := smtpCodeRE.FindStringSubmatchIndex(msg); m != nil {
 			msg = msg[m[1]:]

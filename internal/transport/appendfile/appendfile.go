@@ -218,9 +218,13 @@ func (o *options) formats(d *conf.Driver) {
 	}
 }
 
-// result records an outcome on the first address of a batch.
+// setResult records an outcome on the first address of a batch. An
+// errno of 0 leaves Exim's backstop error number (-1) in place.
 func setResult(a *item.Address, r item.Result, errno int, format string, args ...any) {
-	a.Result, a.BasicErrno = r, errno
+	a.Result = r
+	if errno != 0 {
+		a.BasicErrno = errno
+	}
 	a.Message = fmt.Sprintf(format, args...)
 }
 

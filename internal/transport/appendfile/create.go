@@ -58,7 +58,7 @@ func realPathBelow(file, home string) bool {
 }
 
 // makeDirs creates the missing directories of path with mode, as Exim's
-// directory_make (the umask applies, except to bits above 0777).
+// directory_make under Exim's umask of zero: the mode is set exactly.
 func makeDirs(path string, mode uint32) error {
 	for i := 1; i <= len(path); i++ {
 		if i < len(path) && path[i] != '/' {
@@ -71,9 +71,7 @@ func makeDirs(path string, mode uint32) error {
 		if err := os.Mkdir(p, os.FileMode(mode&0o777)); err != nil && !os.IsExist(err) {
 			return err
 		}
-		if mode&0o7777000 != 0 {
-			os.Chmod(p, fileMode(mode))
-		}
+		os.Chmod(p, fileMode(mode))
 	}
 	return nil
 }

@@ -37,7 +37,8 @@ func (t *Transport) Deliver(env *transport.Env, msg *transport.Message, addrs []
 		return
 	}
 	a := addrs[0]
-	a.Result, a.BasicErrno, a.Message = item.Defer, 0, ""
+	// Exim's defaults: a deferral with its backstop error number.
+	a.Result, a.BasicErrno, a.Message = item.Defer, item.ErrnoUnknown, ""
 	dv := transport.Prepare(env, t.d, msg, addrs)
 	if dv == nil {
 		return
@@ -92,7 +93,7 @@ func (x *delivery) findPath() bool {
 		return false
 	}
 	if tainted {
-		panicResult(a, item.ErrnoUnknown, "Tainted '%s' (file or directory name for %s transport) not permitted", path, name)
+		panicResult(a, 0, "Tainted '%s' (file or directory name for %s transport) not permitted", path, name)
 		return false
 	}
 	if !strings.HasPrefix(path, "/") {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,4 +104,26 @@ func setup(t *testing.T, text, name string) (*conf.Config, transport.Transport) 
 func deliver(cfg *conf.Config, tp transport.Transport, msg *transport.Message, a *item.Address) {
 	env := &transport.Env{Config: cfg, Ctx: &expand.Context{Vars: testVars{cfg, msg.Header, a}}, Now: time.Now}
 	tp.Deliver(env, msg, []*item.Address{a})
+}
+
+// holdLock has a child process hold a classic fcntl write lock on name
+// until the returned function is called.
+func holdLock(t *testing.T, name string) func() {
+	t.Helper()
+	cmd := exec.Command("flock", "-x", name, "sleep", "60")
+	_ = cmd
+	py := exec.Command("python3", "-c", `import fcntl,sys,time
+f=open(sys.argv[1],"r+"); fcntl.lockf(f, fcntl.LOCK_EX); print("locked", flush=True); time.sleep(60)`, name)
+	out, err := py.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := py.Start(); err != nil {
+		t.Skipf("no python3 to hold a lock: %v", err)
+	}
+	buf := make([]byte, 7)
+	if _, err := io.ReadFull(out, buf); err != nil {
+		t.Fatal(err)
+	}
+	return func() { py.Process.Kill(); py.Wait() }
 }
