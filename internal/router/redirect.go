@@ -113,7 +113,7 @@ func (e *Env) interpret(r *conf.Driver, a *item.Address, p *forwardParser) (forw
 	if isFile {
 		raw = r.String("file")
 	}
-	data, err := e.Ctx.Expand(raw)
+	data, tainted, err := e.Ctx.ExpandTaint(raw)
 	if err != nil {
 		if expand.IsForcedFail(err) {
 			return ffNotDelivered, "", ""
@@ -123,6 +123,10 @@ func (e *Env) interpret(r *conf.Driver, a *item.Address, p *forwardParser) (forw
 	if isFile {
 		if !strings.HasPrefix(data, "/") {
 			return ffError, fmt.Sprintf("%q is not an absolute path", data), ""
+		}
+		if tainted {
+			// Exim 4.96 reads no file whose name came from the message.
+			return ffError, fmt.Sprintf("Tainted name '%s' for file read not permitted\n", data), ""
 		}
 		content, rc, msg := e.readRedirectFile(r, data)
 		if rc != ffDelivered {
