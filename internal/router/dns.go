@@ -60,13 +60,28 @@ func (e *Env) dnsLookup(name string, qtype uint16) dnsAnswer {
 		out.rc = dnsNoMatch
 		return out
 	}
+	// The fully qualified name is the owner of the first CNAME (the name
+	// asked for, as the DNS spells it), else of the first record.
+	cnameOwner, typeOwner := "", ""
 	for _, rr := range ans.RRs {
-		if rr.Header().Rrtype == qtype {
-			if len(out.rrs) == 0 {
-				out.fqdn = strings.TrimSuffix(rr.Header().Name, ".")
+		switch rr.Header().Rrtype {
+		case qtype:
+			if typeOwner == "" {
+				typeOwner = rr.Header().Name
 			}
 			out.rrs = append(out.rrs, rr)
+		case dns.TypeCNAME:
+			if cnameOwner == "" {
+				cnameOwner = rr.Header().Name
+			}
 		}
+	}
+	owner := cnameOwner
+	if owner == "" {
+		owner = typeOwner
+	}
+	if owner != "" && !strings.HasPrefix(owner, "*") {
+		out.fqdn = strings.TrimSuffix(owner, ".")
 	}
 	if len(out.rrs) == 0 {
 		out.rc = dnsNoData
