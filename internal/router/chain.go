@@ -111,7 +111,8 @@ func previouslyRouted(a *item.Address, r *conf.Driver) bool {
 		if p.Router != r.Name {
 			continue
 		}
-		if !r.Bool("repeat_use") {
+		// repeat_use is a redirect option; other routers have it true.
+		if r.Driver == "redirect" && !r.Bool("repeat_use") {
 			return true
 		}
 		if strings.EqualFold(p.Address, a.Address) {

@@ -137,6 +137,7 @@ func (e *Env) mxFailure(r *conf.Driver, a *item.Address, found bydnsResult) (ite
 			return item.Defer, true
 		}
 		if res.Matched {
+			a.Message = "missing MX, or all MXs point to missing A records, and defer requested"
 			return item.Defer, true
 		}
 	}

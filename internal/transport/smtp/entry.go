@@ -194,6 +194,7 @@ func (d *delivery) bypass(h *host) {
 		r.st = stOK
 		r.a.HostUsed = &used
 		r.a.Message = "delivery bypassed by -N option"
+		r.a.SMTPConfirmation = r.a.Message // Exim logs it as C=
 	}
 }
 
