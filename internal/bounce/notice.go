@@ -52,7 +52,7 @@ type builder struct {
 
 func newBuilder(cfg *conf.Config, ctx *expand.Context, msg *transport.Message, now time.Time) *builder {
 	bd := &builder{cfg: cfg, msg: msg, h: msg.Header, n: &Notice{}, now: now, random: rand.Int32}
-	bd.ctx = withVars(ctx, baseVars(cfg, msg.Header), nil)
+	bd.ctx = messageContext(ctx, cfg, msg.Header)
 	return bd
 }
 

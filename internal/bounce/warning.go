@@ -92,7 +92,7 @@ func Warning(cfg *conf.Config, ctx *expand.Context, msg *transport.Message, defe
 	if !ok || h.WarningCount >= sched.Count {
 		return nil, 0, nil
 	}
-	if !conditionAllows(cfg, ctx, deferred, opt) {
+	if !conditionAllows(cfg, ctx, msg, deferred, opt) {
 		return nil, 0, nil
 	}
 	n, err := buildWarning(cfg, ctx, msg, deferred, now, sched)
@@ -114,12 +114,12 @@ func warningWanted(deferred []*item.Address) bool {
 
 // conditionAllows expands delay_warning_condition with $domain set when
 // all the addresses share one.
-func conditionAllows(cfg *conf.Config, ctx *expand.Context, deferred []*item.Address, opt WarningOptions) bool {
+func conditionAllows(cfg *conf.Config, ctx *expand.Context, msg *transport.Message, deferred []*item.Address, opt WarningOptions) bool {
 	cond := cfg.String("delay_warning_condition")
 	if cond == "" {
 		return true
 	}
-	c := withVars(ctx, nil, map[string]string{"domain": commonDomain(deferred)})
+	c := withVars(messageContext(ctx, cfg, msg.Header), nil, map[string]string{"domain": commonDomain(deferred)})
 	ok, err := c.Condition(cond)
 	if err != nil && opt.Log != nil {
 		opt.Log(fmt.Sprintf("failed to expand condition \"%s\" for delay_warning option: %s", cond, err))
