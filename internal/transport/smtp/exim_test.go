@@ -141,7 +141,9 @@ func startExim(t *testing.T) *eximPeer {
 	return ex
 }
 
-func (ex *eximPeer) mainlog(t *testing.T) string { return readFile(t, filepath.Join(ex.dir, "mainlog")) }
+func (ex *eximPeer) mainlog(t *testing.T) string {
+	return readFile(t, filepath.Join(ex.dir, "mainlog"))
+}
 
 // eximBody is the -D file of the message Exim accepted last for rcpt.
 func (ex *eximPeer) queued(t *testing.T) []string {
