@@ -54,7 +54,7 @@ type bydnsResult struct {
 // a preference, duplicates and this host (and what follows it) removed.
 func (e *Env) findByDNS(name, ignore string, f lookupFlags) bydnsResult {
 	res := bydnsResult{fqdn: name, rc: hostFindFailed}
-	var ans dnsAnswer
+	ans := dnsAnswer{rc: dnsNoData} // nothing asked yet
 	srv := false
 	if f.srvService != "" {
 		ans = e.dnsLookup("_"+f.srvService+"._tcp."+name, dns.TypeSRV)

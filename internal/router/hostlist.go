@@ -72,9 +72,9 @@ func (m manualrouteRouter) lookupHosts(env *Env, r *conf.Driver, a *item.Address
 	}
 	var out []host
 	selfSend := false
-	for _, h := range hosts {
+	for i, h := range hosts {
 		name, port := hostPort(h.Name)
-		h.Name = h.Name[:0] + name
+		h.Name = name
 		found, rc, syntax := env.lookupOneHost(h, ignore, lookup)
 		switch rc {
 		case hostFindAgain:
@@ -86,6 +86,9 @@ func (m manualrouteRouter) lookupHosts(env *Env, r *conf.Driver, a *item.Address
 		case hostFindFailed, hostIgnored:
 			res, done := m.hostFindFailedAction(r, a, h.Name, syntax)
 			if done {
+				// Exim leaves the list as far as it got on the address,
+				// for the routers that follow a decline or pass.
+				a.Hosts = itemHosts(append(append(out, h), hosts[i+1:]...))
 				return nil, res, nil
 			}
 			continue
