@@ -37,6 +37,7 @@ func (e *Env) queue(r *conf.Driver, a *item.Address, t *conf.Driver) (item.Resul
 		a.Transport = t.Name
 	}
 	if !e.queueAdd(r, a, t) {
+		a.Transport = "" // not queued after all
 		return item.Defer, nil
 	}
 	return item.OK, nil

@@ -164,7 +164,7 @@ func (e *Env) expandBool(r *conf.Driver, a *item.Address, name string, def bool)
 	case "false", "no":
 		return false, true
 	}
-	a.Message = fmt.Sprintf("%q is not a valid value for the %q option in %s router", v, name, r.Name)
+	a.Message = fmt.Sprintf("%q is not a valid value for the %q option in the %s router", v, name, r.Name)
 	return false, false
 }
 

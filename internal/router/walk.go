@@ -89,6 +89,11 @@ func Walk(env *Env, addr string, opts WalkOptions) *WalkResult {
 			pending = push(pending, kids)
 			continue
 		case rc == item.Fail || rc == item.Defer:
+			if rc == item.Defer && a.Transport != "" {
+				// Exim had queued it before "unseen" or
+				// translate_ip_address failed: -bt shows both.
+				res.queue(env, a)
+			}
 			allOK = false
 			kind := EventFail
 			if rc == item.Defer {
@@ -109,11 +114,7 @@ func Walk(env *Env, addr string, opts WalkOptions) *WalkResult {
 		}
 		// Routed (possibly with generated addresses).
 		if a.Transport != "" || len(kids) == 0 {
-			if a.Transport != "" && isLocalTransport(env.Config.Transport(a.Transport)) {
-				res.Local = append([]*item.Address{a}, res.Local...)
-			} else {
-				res.Remote = append([]*item.Address{a}, res.Remote...)
-			}
+			res.queue(env, a)
 		}
 		pending = push(pending, kids)
 		if !opts.FullInfo && (len(kids) != 1 || isPipeFile(kids[0]) || opts.SuccessOnRedirect) {
@@ -125,6 +126,16 @@ func Walk(env *Env, addr string, opts WalkOptions) *WalkResult {
 		res.Discarded = true
 	}
 	return res
+}
+
+// queue records a routed address, local or remote by its transport
+// (no transport counts as remote, as in Exim).
+func (res *WalkResult) queue(env *Env, a *item.Address) {
+	if a.Transport != "" && isLocalTransport(env.Config.Transport(a.Transport)) {
+		res.Local = append([]*item.Address{a}, res.Local...)
+	} else {
+		res.Remote = append([]*item.Address{a}, res.Remote...)
+	}
 }
 
 // push puts kids on the stack so that the first kid is routed next.
