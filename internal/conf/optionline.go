@@ -171,7 +171,7 @@ func (e confErr) Error() string { return string(e) }
 
 const (
 	errMissingQuote = confErr("missing quote at end of string value")
-	errAfterQuote   = confErr("extra characters follow quoted string value")
+	errAfterQuote   = confErr("extra characters follow string value")
 )
 
 func hexVal(c byte) int {

@@ -7,6 +7,7 @@ import (
 	"exigo/internal/conf"
 	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/lists"
 )
 
 // routeState is what one router's run knows beyond the address: its
@@ -51,6 +52,10 @@ func Route(env *Env, a *item.Address) (item.Result, []*item.Address, error) {
 	}
 	ccLocal, domain := splitLocalPart(a.Address)
 	a.Domain = domain
+	if ccLocal, err = env.percentHack(a, ccLocal); err != nil {
+		a.Message = err.Error()
+		return item.Defer, nil, nil
+	}
 	var last *conf.Driver
 	for i < len(routers) {
 		r := routers[i]
@@ -86,6 +91,36 @@ func Route(env *Env, a *item.Address) (item.Result, []*item.Address, error) {
 		return res, kids, nil
 	}
 	return noMoreRouters(env, a, last)
+}
+
+// percentHack is the percent hack of Exim's deliver_split_address: for
+// a domain in percent_hack_domains, "user%dest@domain" becomes
+// "user@dest" (repeatedly), and a gets a copy of itself as its parent.
+func (e *Env) percentHack(a *item.Address, local string) (string, error) {
+	if !e.Config.IsSet("percent_hack_domains") {
+		return local, nil
+	}
+	list := e.Config.String("percent_hack_domains")
+	newAddr, domain := "", a.Domain
+	for {
+		res, err := lists.MatchDomain(e.listEnv(), list, domain)
+		if err != nil {
+			return local, err
+		}
+		pct := strings.LastIndexByte(local, '%')
+		if !res.Matched || pct < 0 {
+			break
+		}
+		newAddr = local[:pct] + "@" + local[pct+1:]
+		domain = strings.ToLower(local[pct+1:])
+		local = local[:pct]
+	}
+	if newAddr != "" {
+		parent := *a
+		a.Parent = &parent
+		a.Address, a.Unique, a.Domain = newAddr, newAddr, domain
+	}
+	return local, nil
 }
 
 // stopRouting is runRouter's answer for "more = false".
