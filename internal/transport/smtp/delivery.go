@@ -89,8 +89,11 @@ func (d *delivery) finish() {
 		default:
 			r.a.Result = item.Defer
 		}
-		if r.st == stPanic && d.env.Log != nil {
-			d.env.Log.Panic(d.msgID(), r.a.Message)
+		if r.st == stPanic {
+			r.a.Panic = true
+			if d.env.Log != nil {
+				d.env.Log.Panic(d.msgID(), r.a.Message)
+			}
 		}
 	}
 }

@@ -70,7 +70,11 @@ func runScript(t *testing.T, c net.Conn, script []step) []string {
 			return got
 		case "":
 		default:
-			fmt.Fprintf(c, "%s\r\n", strings.ReplaceAll(st.reply, "\n", "\r\n"))
+			reply, closeAfter := strings.CutSuffix(st.reply, "<close>")
+			fmt.Fprintf(c, "%s\r\n", strings.ReplaceAll(reply, "\n", "\r\n"))
+			if closeAfter {
+				return got
+			}
 		}
 	}
 	// Drain until the client closes, keeping what it says (QUIT).

@@ -31,7 +31,7 @@ type txn struct {
 	buffer      string // the last reply (sx->buffer)
 	errno       int    // errno for the failure handling
 	sendMsg     string // SEND_FAILED's message, when not strerror
-	repliesRead int    // replies read in this transaction
+	repliesRead int    // replies received in this transaction
 	yield       int
 	msgDefer    bool // message_defer: deferred for a reason tied to the message
 }
@@ -50,7 +50,9 @@ func (d *delivery) nextPending(i int) int {
 // read reads one reply and counts it.
 func (t *txn) read(digit byte) (string, bool) {
 	resp, err := t.s.read()
-	t.repliesRead++
+	if err == nil {
+		t.repliesRead++
+	}
 	t.buffer = resp
 	t.errno = smtpclient.Errno(err)
 	if err != nil {

@@ -167,7 +167,9 @@ func (t *txn) data(chunking bool) exit {
 // readFinal reads the reply to the end of data within final_timeout.
 func (t *txn) readFinal() (string, bool) {
 	resp, err := t.s.conn.ReadResponse(t.d.o.finalTimeout)
-	t.repliesRead++
+	if err == nil {
+		t.repliesRead++
+	}
 	t.errno = smtpclient.Errno(err)
 	t.buffer = resp
 	if err != nil && t.errno != item.ErrnoSMTPFormat {
