@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,9 @@ func Failure(cfg *conf.Config, ctx *expand.Context, msg *transport.Message, fail
 }
 
 func build(cfg *conf.Config, ctx *expand.Context, msg *transport.Message, failed []*item.Address, now time.Time) (*Notice, error) {
+	if len(failed) == 0 {
+		return nil, errors.New("bounce: no failed addresses")
+	}
 	bd := newBuilder(cfg, ctx, msg, now)
 	to := bounceRecipient(failed[0], msg.Header.Sender)
 	bd.ctx = withVars(bd.ctx, nil, map[string]string{

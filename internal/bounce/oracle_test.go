@@ -39,14 +39,21 @@ func needExim(t *testing.T) {
 type scenario struct {
 	dir, eximConf string
 	cfg           *conf.Config // the same configuration, as exigo reads it
+	output        string       // what the scripts wrote
 }
 
 // newScenario writes the configuration for Exim; extra is added for
 // exigo only (options Exim does not know).
 func newScenario(t *testing.T, body, extra string) *scenario {
 	t.Helper()
-	dir := t.TempDir()
-	os.Chmod(dir, 0o777) // the smtp transport runs as nobody
+	// Not t.TempDir: its parent is closed to the nobody the smtp transport
+	// runs as.
+	dir, err := os.MkdirTemp("", "bounce-oracle-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o777)
 	head := fmt.Sprintf("spool_directory = %s/spool\nlog_file_path = %s/log/%%slog\n"+
 		"primary_hostname = test.ex\nqualify_domain = test.ex\n", dir, dir)
 	if !strings.Contains(body, "exim_user") {
@@ -58,21 +65,25 @@ func newScenario(t *testing.T, body, extra string) *scenario {
 	ours := filepath.Join(dir, "exigo.conf")
 	i := strings.Index(body, "begin ")
 	writeFile(t, ours, head+body[:i]+extra+body[i:])
-	var err error
 	if s.cfg, err = conf.Load(ours, nil); err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func (s *scenario) run(t *testing.T, script, stdin string) {
+// run runs script in a network namespace and returns its output (where
+// log lines go that an unprivileged process could not write).
+func (s *scenario) run(t *testing.T, script, stdin string) string {
 	t.Helper()
 	cmd := exec.Command("unshare", "-n", "sh", "-c", "ip link set lo up; "+strings.ReplaceAll(script, "EXIM", "exim4 -C "+s.eximConf))
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	cmd.Stdin = strings.NewReader(stdin)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	out, err := cmd.CombinedOutput()
+	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	s.output += string(out)
+	return string(out)
 }
 
 // spooled is a message on the scenario's spool.
@@ -165,22 +176,27 @@ func compare(t *testing.T, what, ours, exims string) {
 }
 
 // logRE reads the "**" and "==" lines of Exim's main log.
-var logRE = regexp.MustCompile(`(?m)^\S+ \S+ \S+ (\*\*|==) (\S+)(?: <(\S+)>)?(?: R=(\S+))?(?: T=(\S+))?(?: H=(\S+) \[([^\]]+)\])?(?: defer \((-?\d+)\))?: (.*)$`)
+var logRE = regexp.MustCompile(`(?m)^\S+ \S+ (?:(\S+) )?(\*\*|==) (\S+)(?: <(\S+)>)?(?: R=(\S+))?(?: T=(\S+))?(?: H=(\S+) \[([^\]]+)\])?(?: defer \((-?\d+)\))?: (.*)$`)
 
 // addresses rebuilds the failed (or deferred) addresses as Exim's
 // routers and transports left them, in Exim's chain order: the reverse
 // of the order they were logged. A router's or transport's text is
 // passed on; an unrouteable address has a user message.
-func (s *scenario) addresses(t *testing.T, kind string, port int) []*item.Address {
+func (s *scenario) addresses(t *testing.T, id, kind string, port int) []*item.Address {
 	t.Helper()
 	log, err := os.ReadFile(filepath.Join(s.dir, "log", "mainlog"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	log = append(log, s.output...)
 	parents := map[string]*item.Address{}
 	var out []*item.Address
 	seen := map[string]bool{}
 	for _, m := range logRE.FindAllStringSubmatch(string(log), -1) {
+		if m[1] != id && m[1] != "" { // Exim leaves the id out after -bs
+			continue
+		}
+		m = m[1:]
 		if m[1] != kind || seen[m[2]] || strings.HasSuffix(m[9], "retry timeout exceeded") {
 			continue
 		}
@@ -252,7 +268,7 @@ begin retry
 	msg := "From: Sender Person <sender@test.ex>\nTo: somebody\nSubject: hello there\nReferences: <a@b> (c) <c@d>\n\nBody line one\n\nBody line two\n"
 	s.run(t, "EXIM -odi -f sender@test.ex fail1@test.ex nofail@test.ex list@test.ex other@elsewhere.ex keep@test.ex", msg)
 	orig, notices := s.messages(t)
-	failed := s.addresses(t, "**", 0)
+	failed := s.addresses(t, orig.h.ID, "**", 0)
 	_, _, data, err := Failure(s.cfg, nil, orig.message(), failed, boundaryTime(notices[0]))
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +299,7 @@ begin retry
 	body := strings.Repeat("a line of the body that makes the message too big to return\n", 200)
 	s.run(t, "EXIM -odi -f sender@test.ex gone@elsewhere.ex keep@test.ex", "Subject: big\n\n"+body)
 	orig, notices := s.messages(t)
-	_, _, data, err := Failure(s.cfg, nil, orig.message(), s.addresses(t, "**", 0), boundaryTime(notices[0]))
+	_, _, data, err := Failure(s.cfg, nil, orig.message(), s.addresses(t, orig.h.ID, "**", 0), boundaryTime(notices[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,9 +357,10 @@ rcpt:
 	input := "EHLO client.ex\nMAIL FROM:<sender@test.ex> RET=HDRS ENVID=env+2Bid\n" +
 		"RCPT TO:<bad1@remote.ex> NOTIFY=FAILURE ORCPT=rfc822;orig+2Bone@remote.ex\nRCPT TO:<bad2@remote.ex>\n" +
 		"RCPT TO:<keep@test.ex>\nDATA\nFrom: sender@test.ex\nSubject: smtp test\n\nline 1\n.\nQUIT\n"
-	s.run(t, "exim4 -C "+s.dir+"/server -bd; sleep 0.5; EXIM -odi -bs >/dev/null; kill $(cat "+s.dir+"/sspool/exim-daemon.pid)", input)
+	// The server runs in the foreground (-bdf) so that the script can stop it.
+	s.run(t, "exim4 -C "+s.dir+"/server -bdf & sp=$!; sleep 0.5; EXIM -odi -bs >/dev/null; kill $sp; wait $sp; true", input)
 	orig, notices := s.messages(t)
-	failed := s.addresses(t, "**", 2525)
+	failed := s.addresses(t, orig.h.ID, "**", 2525)
 	for _, a := range failed {
 		a.RemoteDiagnostic = a.Message
 		if a.Address == "bad1@remote.ex" {
@@ -384,7 +401,7 @@ begin retry
 	msg := "From: a@test.ex\nSubject: delayed one\nDate: Mon, 30 Nov 2026 04:00:00 +0000\n\nbody\n"
 	s.run(t, "EXIM -odi -f sender@test.ex slow1@test.ex slow2@test.ex; sleep 3; EXIM -qf", msg)
 	orig, notices := s.messages(t)
-	deferred := s.addresses(t, "==", 0)[:2] // the -qf run's lines came last
+	deferred := s.addresses(t, orig.h.ID, "==", 0)[:2] // the -qf run's lines came last
 	if orig.h.WarningCount != 1 {
 		t.Errorf("Exim's warning count %d", orig.h.WarningCount)
 	}
@@ -394,4 +411,56 @@ begin retry
 		t.Fatalf("no warning: %v %d %v", n, count, err)
 	}
 	compare(t, "warning", string(n.Data), notices[0].piped())
+}
+
+func TestAgainstEximSuccess(t *testing.T) {
+	needExim(t)
+	s := newScenario(t, `dsn_advertise_hosts = *
+acl_smtp_rcpt = accept
+begin routers
+holdbounce:
+  driver = redirect
+  senders = :
+  allow_defer
+  data = :defer: held for inspection
+keep:
+  driver = redirect
+  local_parts = keep
+  allow_defer
+  data = :defer: kept
+local:
+  driver = accept
+  transport = null
+begin transports
+null:
+  driver = appendfile
+  file = /dev/null
+  user = nobody
+begin retry
+* * F,1d,1d
+`, "")
+	input := "EHLO client.ex\nMAIL FROM:<sender@test.ex> ENVID=e1\n" +
+		"RCPT TO:<u1@test.ex> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;o1@test.ex\nRCPT TO:<u2@test.ex> NOTIFY=SUCCESS\n" +
+		"RCPT TO:<u3@test.ex>\nRCPT TO:<keep@test.ex>\nDATA\nFrom: sender@test.ex\nSubject: dsn test\n\nline 1\n.\nQUIT\n"
+	s.run(t, "EXIM -odi -bs >/dev/null", input)
+	orig, notices := s.messages(t)
+	// Exim's chain of deliveries: the reverse of the order they were logged.
+	var delivered []Delivered
+	for _, r := range []struct {
+		addr, orcpt string
+		flags       int
+	}{
+		{"u3@test.ex", "", 0},
+		{"u2@test.ex", "", spool.DSNNotifySuccess},
+		{"u1@test.ex", "rfc822;o1@test.ex", spool.DSNNotifySuccess | spool.DSNNotifyFailure},
+	} {
+		a := item.New(r.addr)
+		a.ORCPT, a.DSNFlags = r.orcpt, r.flags
+		delivered = append(delivered, Delivered{Address: a})
+	}
+	n, err := Success(s.cfg, nil, orig.message(), delivered, boundaryTime(notices[0]))
+	if err != nil || n == nil {
+		t.Fatalf("no report: %v", err)
+	}
+	compare(t, "success report", string(n.Data), notices[0].piped())
 }

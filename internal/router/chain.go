@@ -62,7 +62,13 @@ func Route(env *Env, a *item.Address) (item.Result, []*item.Address, error) {
 		next := i + 1
 		last = r
 		a.Router = r.Name
-		if previouslyRouted(a, r) {
+		skip, loop := previouslyRouted(a, r)
+		if loop {
+			env.panicf("routing loop for %s", a.Address)
+			a.Message = ""
+			return item.Defer, nil, nil
+		}
+		if skip {
 			i = next
 			continue
 		}
@@ -140,27 +146,35 @@ func startIndex(routers []*conf.Driver, name string) (int, error) {
 
 // previouslyRouted is Exim's loop check: an ancestor routed by this
 // router with the same address (or, with no_repeat_use, any ancestor
-// this router handled) makes the router skip.
-func previouslyRouted(a *item.Address, r *conf.Driver) bool {
+// this router handled) makes the router skip. More than 100 generations
+// is a routing loop.
+func previouslyRouted(a *item.Address, r *conf.Driver) (skip, loop bool) {
+	n := 0
 	for p := a.Parent; p != nil; p = p.Parent {
-		if p.Router != r.Name {
-			continue
+		if p.Router == r.Name && sameForLoop(p, a, r) {
+			return true, false
 		}
-		// repeat_use is a redirect option; other routers have it true.
-		if r.Driver == "redirect" && !r.Bool("repeat_use") {
-			return true
-		}
-		if strings.EqualFold(p.Address, a.Address) {
-			if !r.Bool("caseful_local_part") {
-				return true
-			}
-			at := strings.LastIndexByte(a.Address, '@')
-			if at >= 0 && len(p.Address) >= at && p.Address[:at] == a.Address[:at] {
-				return true
-			}
+		if n++; n > 101 {
+			return false, true
 		}
 	}
-	return false
+	return false, false
+}
+
+// sameForLoop: does ancestor p count as a for the loop check?
+func sameForLoop(p, a *item.Address, r *conf.Driver) bool {
+	// repeat_use is a redirect option; other routers have it true.
+	if r.Driver == "redirect" && !r.Bool("repeat_use") {
+		return true
+	}
+	if !strings.EqualFold(p.Address, a.Address) {
+		return false
+	}
+	if !r.Bool("caseful_local_part") {
+		return true
+	}
+	at := strings.LastIndexByte(a.Address, '@')
+	return at >= 0 && len(p.Address) >= at && p.Address[:at] == a.Address[:at]
 }
 
 // applyAffixes sets a.LocalPart (caseless unless the router is caseful)
