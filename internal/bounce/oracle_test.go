@@ -410,6 +410,9 @@ begin retry
 	if err != nil || n == nil || count != 1 {
 		t.Fatalf("no warning: %v %d %v", n, count, err)
 	}
+	if !strings.Contains(notices[0].piped(), "\nSubject: Warning: message ") {
+		t.Fatalf("Exim's notice is not a warning:\n%s", notices[0].piped())
+	}
 	compare(t, "warning", string(n.Data), notices[0].piped())
 }
 
@@ -461,6 +464,9 @@ begin retry
 	n, err := Success(s.cfg, nil, orig.message(), delivered, boundaryTime(notices[0]))
 	if err != nil || n == nil {
 		t.Fatalf("no report: %v", err)
+	}
+	if !strings.Contains(notices[0].piped(), "\nSubject: Delivery Status Notification\n") {
+		t.Fatalf("Exim's notice is not a success report:\n%s", notices[0].piped())
 	}
 	compare(t, "success report", string(n.Data), notices[0].piped())
 }
