@@ -48,7 +48,7 @@ func (d *delivery) attemptHost(h *host, iface string, hasNext bool) (int, bool) 
 	if rc == rcDefer && fa.BasicErrno != item.ErrnoAuthFail && fa.BasicErrno != item.ErrnoTLSFailure {
 		d.writeLogs(h, fa.Message, fa.BasicErrno)
 	}
-	if rc == rcDefer && fa.BasicErrno == item.ErrnoTLSFailure && d.o.tempfailTryClear &&
+	if rc == rcDefer && fa.BasicErrno == item.ErrnoTLSFailure && d.o.tempfailTryClear && !d.o.smtps &&
 		!d.hostMatch(d.o.requireTLS, h.Host) {
 		d.logMain(fmt.Sprintf("%s: delivering unencrypted to H=%s [%s] (not in hosts_require_tls)",
 			fa.Message, h.Name, h.Address))

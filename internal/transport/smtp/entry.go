@@ -28,6 +28,10 @@ func (d *delivery) run() {
 		}
 		return
 	}
+	if d.o.lmtp {
+		d.settleFirst(stPanic, fmt.Sprintf("%s transport: LMTP over TCP (protocol = lmtp) is not supported", d.t.name))
+		return
+	}
 	hosts, ok := d.hostList()
 	if !ok {
 		return

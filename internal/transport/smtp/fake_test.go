@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"bufio"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -27,10 +28,19 @@ type fake struct {
 }
 
 func fakeServer(t *testing.T, sessions ...[]step) *fake {
+	return fakeServerTLS(t, nil, sessions...)
+}
+
+// fakeServerTLS is fakeServer with TLS from the start (smtps) when cfg
+// is not nil.
+func fakeServerTLS(t *testing.T, cfg *tls.Config, sessions ...[]step) *fake {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg != nil {
+		ln = tls.NewListener(ln, cfg)
 	}
 	t.Cleanup(func() { ln.Close() })
 	f := &fake{addr: netip.MustParseAddrPort(ln.Addr().String()), got: make(chan []string, len(sessions))}

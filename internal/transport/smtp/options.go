@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"exigo/internal/conf"
@@ -29,6 +30,7 @@ type options struct {
 	hostsOverride, hostsRandomize    bool
 	hostsMaxTry, hostsMaxTryHard     int
 	port, protocol, iface, heloData  setting
+	smtps, lmtp                      bool // protocol = smtps (TLS on connect) or lmtp
 	connectTimeout, commandTimeout   time.Duration
 	dataTimeout, finalTimeout        time.Duration
 	maxRcpt, connectionMaxMessages   int
@@ -84,8 +86,18 @@ func readOptions(d *conf.Driver) (*options, error) {
 	if o.maxRcpt <= 0 {
 		o.maxRcpt = 999999 // Exim: max_rcpt = 0 means no limit
 	}
-	if !o.port.set {
-		o.port = setting{"smtp", true}
+	// The default port follows the protocol (smtp_transport_init).
+	o.smtps = strings.EqualFold(o.protocol.text, "smtps")
+	o.lmtp = strings.EqualFold(o.protocol.text, "lmtp")
+	if !d.IsSet("port") {
+		switch {
+		case o.lmtp:
+			o.port = setting{"lmtp", true}
+		case o.smtps:
+			o.port = setting{"smtps", true}
+		default:
+			o.port = setting{"smtp", true}
+		}
 	}
 	return o, nil
 }

@@ -83,8 +83,12 @@ func (d *delivery) connect(h *host, iface string, hasNext, suppressTLS bool) (*s
 	return s, rcOK
 }
 
-// handshake reads the banner and does EHLO/HELO and STARTTLS.
+// handshake reads the banner and does EHLO/HELO and STARTTLS (or, for
+// protocol smtps, starts with TLS).
 func (d *delivery) handshake(s *session, heloErr error, suppressTLS bool) *failure {
+	if d.o.smtps {
+		return d.tlsOnConnect(s, heloErr)
+	}
 	resp, err := s.read()
 	s.greeting = resp
 	if !ok(resp, err, '2') {

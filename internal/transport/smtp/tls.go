@@ -30,21 +30,9 @@ func (d *delivery) startTLS(s *session, ehlo string) (string, bool, *failure) {
 		}
 		return ehlo, false, nil
 	}
-	cfg, verify := d.tlsConfig(s)
-	if err := s.conn.StartTLS(cfg, d.o.commandTimeout); err != nil {
-		return "", false, &failure{errno: item.ErrnoTLSFailure, code: '4', msg: "TLS session: " + tlsErrorText(err)}
+	if f := d.negotiate(s); f != nil {
+		return "", false, f
 	}
-	st := s.conn.TLS()
-	s.tlsCipher = cipherName(st)
-	s.tlsCV = "no"
-	if verify.ok {
-		s.tlsCV = "yes"
-	}
-	if len(st.PeerCertificates) > 0 {
-		s.tlsDN = st.PeerCertificates[0].Subject.String()
-	}
-	d.noteTLS(s)
-	s.tlsOffer = false
 	greet := "EHLO "
 	if !s.esmtp {
 		greet = "HELO "
@@ -63,6 +51,52 @@ func (d *delivery) startTLS(s *session, ehlo string) (string, bool, *failure) {
 		s.esmtp = false
 	}
 	return resp, true, nil
+}
+
+// tlsOnConnect is protocol smtps: TLS first, then the banner and EHLO.
+// A TLS failure is not retried in clear.
+func (d *delivery) tlsOnConnect(s *session, heloErr error) *failure {
+	s.cmd = "SSL-on-connect"
+	if f := d.negotiate(s); f != nil {
+		return f
+	}
+	s.cmd = ""
+	resp, err := s.read()
+	s.greeting = resp
+	if !ok(resp, err, '2') {
+		return d.checkResponse(s, smtpclient.Errno(err), resp)
+	}
+	if heloErr != nil {
+		d.setErrno(0, item.ErrnoExpandFail, "failed to expand helo_data: "+heloErr.Error(), stDefer, false, nil)
+		return &failure{sendQuit: true, settled: true}
+	}
+	s.esmtp = !d.hostMatch(d.o.avoidESMTP, s.host)
+	buffer, f := d.hello(s)
+	if f != nil {
+		return f
+	}
+	return d.features(s, buffer)
+}
+
+// negotiate runs the TLS handshake and notes the session's details.
+func (d *delivery) negotiate(s *session) *failure {
+	cfg, verify := d.tlsConfig(s)
+	if err := s.conn.StartTLS(cfg, d.o.commandTimeout); err != nil {
+		s.sendQuit = false
+		return &failure{errno: item.ErrnoTLSFailure, code: '4', msg: "TLS session: " + tlsErrorText(err)}
+	}
+	st := s.conn.TLS()
+	s.tlsCipher = cipherName(st)
+	s.tlsCV = "no"
+	if verify.ok {
+		s.tlsCV = "yes"
+	}
+	if len(st.PeerCertificates) > 0 {
+		s.tlsDN = st.PeerCertificates[0].Subject.String()
+	}
+	d.noteTLS(s)
+	s.tlsOffer = false
+	return nil
 }
 
 // noteTLS copies the TLS details to the addresses of the attempt.

@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"crypto/tls"
 	"strings"
 	"testing"
 
@@ -99,5 +100,26 @@ func TestAuthPlain(t *testing.T) {
 	}
 	if got := ts.messages(t); len(got) != 1 || got[0].AuthID.Value != "user" {
 		t.Errorf("server saw %+v", got)
+	}
+}
+
+func TestSMTPS(t *testing.T) {
+	cfg := &tls.Config{Certificates: []tls.Certificate{selfSigned(t, "fake.test")}}
+	f := fakeServerTLS(t, cfg, []step{
+		{"", "220 fake.test ESMTP"}, {"EHLO", "250 fake.test"}, {"MAIL", "250 OK"}, {"RCPT", "250 OK"},
+		{"DATA", "354 go"}, {".", "250 done"},
+	})
+	c := newClient(t, "  protocol = smtps")
+	msg := newMessage("1xXtVL-0004ee-0v", "s@client.test", testMessage)
+	a := c.deliver(msg, hostAt(f.addr), "a@x.test")[0]
+	<-f.got
+	if a.Result != item.OK || !strings.HasPrefix(a.TLSCipher, "TLS1.3:") || a.RemoteGreeting != "220 fake.test ESMTP" {
+		t.Errorf("%v %q X=%q greeting %q", a.Result, a.Message, a.TLSCipher, a.RemoteGreeting)
+	}
+	// A server without TLS: the handshake fails and nothing goes in clear.
+	plain := fakeServer(t, []step{{"", "220 plain"}})
+	a = c.deliver(msg, hostAt(plain.addr), "a@x.test")[0]
+	if a.Result != item.Defer || a.BasicErrno != item.ErrnoTLSFailure || !strings.HasPrefix(a.Message, "TLS session: ") {
+		t.Errorf("%v %d %q", a.Result, a.BasicErrno, a.Message)
 	}
 }
