@@ -14,6 +14,7 @@ import (
 	"exigo/internal/eximlog"
 	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/retry"
 	"exigo/internal/spool"
 )
 
@@ -39,6 +40,9 @@ type Env struct {
 	// Conns keeps remote connections open between messages for reuse;
 	// nil means every delivery closes its own. See Conns.
 	Conns *Conns
+	// Retry tells remote transports which hosts may be tried now (Exim's
+	// retry_check_address); nil means every host may.
+	Retry *retry.Checker
 }
 
 // Transport is one configured transport instance.
