@@ -15,6 +15,8 @@ func isPFR(a *item.Address) bool { return a.Pipe != "" || a.File != "" || a.Repl
 // ">recipient".
 func pfrText(a *item.Address) string {
 	switch {
+	case a.Pipe != "" && !strings.HasPrefix(a.Pipe, "|"):
+		return "|" + a.Pipe
 	case a.Pipe != "":
 		return a.Pipe
 	case a.File != "":
