@@ -83,4 +83,3 @@ func TestRedirectFileOwner(t *testing.T) {
 		t.Errorf("owners = %d: %v %q", uid, rc, msg)
 	}
 }
-
