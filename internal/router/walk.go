@@ -67,6 +67,14 @@ func Walk(env *Env, addr string, opts WalkOptions) *WalkResult {
 		addr += "@" + qualifyFor(env)
 	}
 	res.Address = addr
+	if env.Verify && !env.Recipient && !env.Test {
+		// A sender is routed as a bounce to it would be: from <>.
+		senv := *env
+		ctx := *env.Ctx
+		ctx.Vars = fixedVars{base: env.Ctx.Vars, vals: map[string]string{"sender_address": ""}}
+		senv.Ctx = &ctx
+		env = &senv
+	}
 	top := item.New(addr)
 	res.Top = top
 	pending := []*item.Address{top}

@@ -41,6 +41,8 @@ type delivery struct {
 	write  transport.WriteOptions
 	vars   map[string]string
 	ctx    *expand.Context
+	// usingFallback: the hosts being tried are the fallback hosts.
+	usingFallback bool
 }
 
 // newDelivery sets up a call; nil when the generic checks settled the

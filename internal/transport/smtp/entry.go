@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"exigo/internal/item"
+	"exigo/internal/retry"
 )
 
 // Results of one host attempt (Exim's smtp_deliver): rcOK means the
@@ -58,6 +60,7 @@ func (d *delivery) tryFallback(port int) {
 	if len(hs) == 0 || !d.anyDeferred() {
 		return
 	}
+	d.usingFallback = true
 	d.tryHosts(hs, port)
 }
 
@@ -81,26 +84,55 @@ func (d *delivery) anyDeferred() bool {
 
 // hostCounts explain, at the end, why nothing was tried.
 type hostCounts struct {
-	total, fail, defer_, lookedUp int
+	total, fail, defer_, retry int
 }
 
-// tryHosts is the host loop of smtp_transport_entry.
+// hostLoop is the state of smtp_transport_entry's loop over the hosts.
+type hostLoop struct {
+	d              *delivery
+	hosts          []*host
+	port           int
+	n              hostCounts
+	unexpiredTried int
+	totalTried     int
+	expired        bool // every host was unusable past its cutoff, none tried
+	stopped        bool // hosts_max_try cut the list short
+	done           bool // every address is settled
+}
+
+// tryHosts is the host loop of smtp_transport_entry: once through the
+// list, and again (delay_after_cutoff false) for hosts past their cutoff
+// not tried since the message arrived.
 func (d *delivery) tryHosts(hosts []*host, port int) {
-	var n hostCounts
-	unexpiredTried, totalTried := 0, 0
-	for i := 0; i < len(hosts); i++ {
-		if unexpiredTried >= d.o.hostsMaxTry || totalTried >= d.o.hostsMaxTryHard {
-			break
+	l := &hostLoop{d: d, hosts: hosts, port: port, expired: true}
+	passes := 1
+	if !d.o.delayAfterCutoff {
+		passes = 2
+	}
+	for pass := 0; l.expired && pass < passes && !l.done; pass++ {
+		l.run(pass)
+	}
+	if !l.done {
+		d.explainDeferrals(l.n, l.expired, l.stopped)
+	}
+}
+
+func (l *hostLoop) run(pass int) {
+	d := l.d
+	for i := 0; i < len(l.hosts); i++ {
+		if l.unexpiredTried >= d.o.hostsMaxTry || l.totalTried >= d.o.hostsMaxTryHard {
+			l.stopped = true
+			return
 		}
-		h := hosts[i]
+		h := l.hosts[i]
 		if h.Address == "" {
 			if h.unusable {
 				continue
 			}
 			var kind string
-			n.lookedUp++
-			if hosts, kind = d.lookup(hosts, i); kind != "" {
-				d.lookupFailed(h, kind, &n)
+			if l.hosts, kind = d.lookup(l.hosts, i); kind != "" {
+				l.expired = false
+				d.lookupFailed(h, kind, &l.n)
 				continue
 			}
 			if !d.o.allowLocalhost && isLocalAddress(h.Address) {
@@ -108,39 +140,92 @@ func (d *delivery) tryHosts(hosts []*host, port int) {
 					r.a.BasicErrno = item.ErrnoHostIsLocal
 					r.a.Message = fmt.Sprintf("%s transport found host %s to be local", d.t.name, h.Name)
 				}
+				l.done = true
 				return
 			}
 		}
-		n.total++
+		l.n.total++
 		if h.Port == 0 {
-			h.Port = port
+			h.Port = l.port
 		}
 		d.setHostVars(h)
 		iface, msg := outgoingInterface(d.ctx, d.o.iface.text, d.o.iface.set, h.Address, d.t.name)
 		if msg != "" {
 			d.settleFirst(stPanic, msg)
+			l.done = true
 			return
 		}
+		check, try := l.retryCheck(pass, h, iface)
+		if !try {
+			continue
+		}
+		l.expired = false
 		if d.msg.Header != nil && d.msg.Header.DontDeliver {
 			d.bypass(h)
+			l.done = true
 			return
 		}
-		next := d.nextHost(hosts, i, &unexpiredTried)
-		totalTried++
+		next := i + 1
+		if !check.Expired {
+			next = d.nextHost(l.hosts, i, &l.unexpiredTried)
+		}
+		l.totalTried++
 		first := d.firstDeferred()
-		rc, messageDefer := d.attemptHost(h, iface, i+1 < len(hosts))
-		d.noteRetries(h, iface, rc, messageDefer, first)
+		rc, messageDefer := d.attemptHost(h, iface, i+1 < len(l.hosts))
+		d.noteRetries(h, iface, rc, messageDefer, first, check)
 		if rc == rcDefer {
-			h.unusable = true
+			h.unusable, h.unusableExpired = true, check.Expired
 		}
 		if rc == rcError || (rc == rcOK && !d.anyDeferred()) {
+			l.done = true
 			return
 		}
 		if next > i+1 {
 			i = next - 1
 		}
 	}
-	d.explainDeferrals(n)
+}
+
+// retryCheck is the retry data's say on a host (retry_check_address on
+// the first pass; on the second only hosts past their cutoff that were
+// last tried before the message arrived). try is false to skip it.
+func (l *hostLoop) retryCheck(pass int, h *host, iface string) (retry.HostCheck, bool) {
+	d := l.d
+	var check retry.HostCheck
+	if pass == 1 {
+		if !h.unusableExpired || h.lastTry.After(d.received()) {
+			return check, false
+		}
+		check.Expired = true
+		return check, true
+	}
+	if d.env.Retry == nil {
+		return check, true
+	}
+	check = d.env.Retry.Host(d.first().a.Domain, d.hostKey(h, iface))
+	switch check.Status {
+	case retry.HostUsable:
+		return check, true
+	case retry.HostUnusable:
+		l.expired = false
+		for _, r := range d.rcpts {
+			if r.st == stDefer {
+				r.a.RetrySkipped = true
+			}
+		}
+	case retry.HostUnusableExpired:
+		h.unusableExpired, h.lastTry = true, check.LastTry
+	}
+	l.n.retry++
+	return check, false
+}
+
+// received is when the message arrived.
+func (d *delivery) received() time.Time {
+	if d.msg.Header != nil {
+		return d.msg.Header.Received
+	}
+	return time.Time{}
 }
 
 // nextHost counts the host towards hosts_max_try; when the limit is
@@ -218,28 +303,26 @@ func pistring(port int, iface string) string {
 // noteRetries records the retry items Exim adds after a host attempt:
 // "T:name:ip[:port]" on the first address tried when the host failed,
 // and "T:name:ip[:port]:id" on the first address when every address was
-// deferred for a reason tied to this message. After a good attempt both
-// are deleted (a no-op when there were none: Exim only deletes the keys
-// it found in the database, which the transport does not read).
-func (d *delivery) noteRetries(h *host, iface string, rc int, messageDefer bool, first *rcpt) {
+// deferred for a reason tied to this message. After a good attempt the
+// records the retry check read are deleted; without a retry checker
+// both keys are deleted (a no-op when there are none).
+func (d *delivery) noteRetries(h *host, iface string, rc int, messageDefer bool, first *rcpt, check retry.HostCheck) {
 	if first == nil {
 		return
 	}
-	hostKey := "T:" + h.Name
-	if d.includeIP() {
-		hostKey += ":" + h.Address
-	}
-	hostKey += pistring(h.Port, iface)
-	msgKey := hostKey + ":" + d.msgID()
-	switch rc {
-	case rcDefer:
+	hostKey := d.hostKey(h, iface)
+	msgKey := retry.MessageKey(hostKey, d.msgID())
+	unknown := d.env.Retry == nil
+	switch {
+	case rc == rcDefer:
 		d.addRetry(first, hostKey, item.RetryHost)
-	case rcOK:
+	case unknown || check.HostKey != "":
 		d.addRetry(first, hostKey, item.RetryHost|item.RetryDelete)
 	}
-	if messageDefer {
+	switch {
+	case messageDefer:
 		d.addRetry(d.rcpts[0], msgKey, item.RetryMessage|item.RetryHost)
-	} else if rc == rcOK {
+	case rc == rcOK && (unknown || check.MessageKey != ""):
 		d.addRetry(d.rcpts[0], msgKey, item.RetryMessage|item.RetryHost|item.RetryDelete)
 	}
 	for _, r := range d.rcpts {
@@ -253,6 +336,17 @@ func (d *delivery) noteRetries(h *host, iface string, rc int, messageDefer bool,
 			r.a.RetryKey = hostKey
 		}
 	}
+}
+
+// hostKey is the host's retry key: "T:name" (lower case), ":ip" unless
+// retry_include_ip_address is false, then the port unless 25 and the
+// interface.
+func (d *delivery) hostKey(h *host, iface string) string {
+	k := "T:" + strings.ToLower(h.Name)
+	if d.includeIP() {
+		k += ":" + h.Address
+	}
+	return k + pistring(h.Port, iface)
 }
 
 // includeIP is retry_include_ip_address, an expanded boolean.
@@ -273,15 +367,34 @@ func (d *delivery) includeIP() bool {
 
 // explainDeferrals gives the addresses that were never tried Exim's
 // standard message.
-func (d *delivery) explainDeferrals(n hostCounts) {
+func (d *delivery) explainDeferrals(n hostCounts, expired, stopped bool) {
 	for _, r := range d.rcpts {
+		if stopped && d.o.hostsMaxTry > 0 && r.st == stDefer {
+			r.a.RetrySkipped = true // hosts_max_try left hosts untried
+		}
 		if r.st != stDefer || (r.a.BasicErrno != 0 && r.a.BasicErrno != item.ErrnoUnknown) || r.a.Message != "" {
 			continue
 		}
 		r.a.BasicErrno = item.ErrnoHRetry
+		dom := ""
+		if r.a.Domain != "" {
+			dom = " for '" + r.a.Domain + "'"
+		}
+		if expired {
+			r.a.PassMessage = true
+			how := "(and retry time not reached)"
+			if !d.o.delayAfterCutoff {
+				how = "and were last tried after this message arrived"
+			}
+			r.a.Message = fmt.Sprintf("all hosts%s have been failing for a long time %s", dom, how)
+			if !d.usingFallback && len(r.a.Fallback) == 0 && !d.o.fallbackHosts.set || d.usingFallback {
+				r.st = stFail
+			}
+			continue
+		}
 		f := "some host address lookups failed and retry time not reached for other hosts or connection limit reached%s"
 		switch {
-		case n.total == 0:
+		case n.retry == n.total:
 			f = "retry time not reached for any host%s"
 		case n.fail == n.total:
 			f = "all host address lookups%s failed permanently"
@@ -289,10 +402,6 @@ func (d *delivery) explainDeferrals(n hostCounts) {
 			f = "all host address lookups%s failed temporarily"
 		case n.fail+n.defer_ == n.total:
 			f = "all host address lookups%s failed"
-		}
-		dom := ""
-		if r.a.Domain != "" {
-			dom = " for '" + r.a.Domain + "'"
 		}
 		r.a.Message = fmt.Sprintf(f, dom)
 	}

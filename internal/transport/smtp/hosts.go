@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"exigo/internal/expand"
 	"exigo/internal/item"
@@ -17,7 +18,9 @@ import (
 // host is one entry of the host list being tried.
 type host struct {
 	item.Host
-	unusable bool // its address lookup failed, or it deferred
+	unusable        bool // its address lookup failed, or it deferred
+	unusableExpired bool // unusable, and past its retry cutoff
+	lastTry         time.Time
 }
 
 // hostList picks the hosts: the router's, or the transport's own when
