@@ -387,7 +387,8 @@ func (d *delivery) explainDeferrals(n hostCounts, expired, stopped bool) {
 				how = "and were last tried after this message arrived"
 			}
 			r.a.Message = fmt.Sprintf("all hosts%s have been failing for a long time %s", dom, how)
-			if !d.usingFallback && len(r.a.Fallback) == 0 && !d.o.fallbackHosts.set || d.usingFallback {
+			// Bounce unless fallback hosts are still to come.
+			if d.usingFallback || len(r.a.Fallback) == 0 && !d.o.fallbackHosts.set {
 				r.st = stFail
 			}
 			continue
