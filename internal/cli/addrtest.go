@@ -79,6 +79,9 @@ func (t *addrTester) setup() error {
 	ctx.Log = logf
 	ctx.Lists.Log = logf
 	t.env = &router.Env{Config: t.cfg, Ctx: ctx, Resolver: dnsx.Default(), Log: logf, PanicLog: panicf}
+	if r.opts.Mode == ModeAddrTest || r.opts.DebugOn {
+		t.env.DebugPrint = r.stderr // -bt debugs at level "v"
+	}
 	switch r.opts.Mode {
 	case ModeAddrTest:
 		t.env.Test = true

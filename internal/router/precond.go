@@ -3,6 +3,7 @@ package router
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"exigo/internal/conf"
 	"exigo/internal/expand"
@@ -137,12 +138,20 @@ func (e *Env) senderAddress() string {
 	return v
 }
 
-// debugPrint writes debug_print's expansion when debugging.
+// debugPrint writes debug_print's expansion when debugging, as Exim's
+// debug_print_string does.
 func (e *Env) debugPrint(r *conf.Driver) {
-	if e.Ctx.Debug == nil || !r.IsSet("debug_print") {
+	if e.DebugPrint == nil || !r.IsSet("debug_print") {
 		return
 	}
-	if v, err := e.Ctx.Expand(r.String("debug_print")); err == nil {
-		io.WriteString(e.Ctx.Debug, v+"\n")
+	raw := r.String("debug_print")
+	v, err := e.Ctx.Expand(raw)
+	switch {
+	case err != nil:
+		fmt.Fprintf(e.DebugPrint, "failed to expand debug_output %q: %s\n", raw, err)
+	case v != "" && !strings.HasSuffix(v, "\n"):
+		io.WriteString(e.DebugPrint, v+"\n")
+	case v != "":
+		io.WriteString(e.DebugPrint, v)
 	}
 }

@@ -2,6 +2,7 @@ package router
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"sync"
 
@@ -33,6 +34,9 @@ type Env struct {
 	// to both the main and the panic log; nil sends them to Log.
 	Log      func(line string)
 	PanicLog func(line string)
+	// DebugPrint receives the routers' debug_print lines (Exim prints
+	// them when debugging, which -bt does); nil drops them.
+	DebugPrint io.Writer
 	// Users looks up local users and groups; nil means the system's.
 	Users Users
 	// LocalIPs are the addresses of this host's interfaces, for finding
