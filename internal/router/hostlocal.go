@@ -36,9 +36,7 @@ func (e *Env) scanForLocal(hosts []host) (hostRC, []host, bool) {
 
 func (e *Env) isLocalHost(h host) bool {
 	if e.Config.IsSet("hosts_treat_as_local") {
-		env := *e.listEnv()
-		list := e.Config.String("hosts_treat_as_local")
-		if res, err := lists.MatchDomain(&env, list, strings.ToLower(h.Name)); err == nil && res.Matched {
+		if e.inDomainList(e.Config.String("hosts_treat_as_local"), strings.ToLower(h.Name)) {
 			return true
 		}
 	}

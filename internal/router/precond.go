@@ -25,13 +25,13 @@ func (e *Env) checkPreconditions(r *conf.Driver, a *item.Address) (item.Result, 
 	}
 	vars := e.rs.vars
 	if rc, msg := e.checkList(r, "domains", func(l string) (lists.Result, error) {
-		return lists.MatchDomain(e.Ctx.Lists, l, a.Domain)
+		return lists.MatchDomain(e.listEnv(), l, a.Domain)
 	}, "domain_data"); rc != item.OK {
 		return rc, msg
 	}
 	caseless := !r.Bool("caseful_local_part")
 	if rc, msg := e.checkList(r, "local_parts", func(l string) (lists.Result, error) {
-		return lists.MatchLocalPart(e.Ctx.Lists, l, a.LocalPart, caseless)
+		return lists.MatchLocalPart(e.listEnv(), l, a.LocalPart, caseless)
 	}, "local_part_data"); rc != item.OK {
 		return rc, msg
 	}
@@ -57,7 +57,7 @@ func (e *Env) checkPreconditions(r *conf.Driver, a *item.Address) (item.Result, 
 		}
 	}
 	if rc, msg := e.checkList(r, "senders", func(l string) (lists.Result, error) {
-		return lists.MatchAddress(e.Ctx.Lists, l, e.senderAddress(), true)
+		return lists.MatchAddress(e.listEnv(), l, e.senderAddress(), true)
 	}, "sender_data"); rc != item.OK {
 		return rc, msg
 	}

@@ -19,6 +19,12 @@ func runRouter(env *Env, r *conf.Driver, a *item.Address) (res item.Result, kids
 	renv := *env
 	renv.Ctx = rs.vars.context(env.Ctx)
 	renv.rs = rs
+	if l := renv.Ctx.Lists; l != nil {
+		// Named lists expand with the router's variables.
+		le := *l
+		le.Expand, le.ExpandDomain = renv.Ctx.Expand, nil
+		renv.Ctx.Lists = &le
+	}
 
 	switch rc, msg := renv.checkPreconditions(r, a); rc {
 	case skip:
