@@ -36,7 +36,7 @@ func (f fakeUsers) Group(name string) (int, bool) {
 
 // testEnv reads a configuration (routers and transports) and serves the
 // test zone; logged lines collect in *logs.
-func testEnv(t *testing.T, text string, logs *[]string) *Env {
+func testEnv(t testing.TB, text string, logs *[]string) *Env {
 	t.Helper()
 	cfg, err := conf.Parse("test.conf", "primary_hostname = myhost.test.ex\nqualify_domain = test.ex\n"+text, nil)
 	if err != nil {
