@@ -153,8 +153,11 @@ func TestCrashSafety(t *testing.T) {
 	checkCrashSpool(t, d, acked)
 }
 
+// strictConfCrash keeps accepted messages in the queue (queue_only): the
+// receiving tests look at the spool.
 const strictConfCrash = `
 primary_hostname = myhost.test.ex
+queue_only
 spool_directory = DATA/spool
 log_file_path = DATA/log/%slog
 daemon_smtp_ports = PORT

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"exigo/internal/smtpd"
 	"fmt"
 	"io"
 	"os"
@@ -18,18 +19,19 @@ import (
 )
 
 // newDeliverer builds the delivery machinery for a configuration.
-func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger) (*deliver.Deliverer, error) {
+// submit queues the messages delivery makes (bounces).
+func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger, submit *smtpd.Server) (*deliver.Deliverer, error) {
 	ts, err := transport.Build(cfg)
 	if err != nil {
 		return nil, err
 	}
+	base := func() *expand.Context { return r.expandContext(cfg) }
 	d := &deliver.Deliverer{
 		Config: cfg, Spool: sp, Log: lg, Transports: ts,
-		Route:   routeFunc(cfg),
-		BaseCtx: func() *expand.Context { return r.expandContext(cfg) },
+		Route: routeFunc(cfg), BaseCtx: base,
 	}
-	d.Bounce = bounceFunc(cfg, sp, lg)
-	d.Defer = deferFunc(cfg, sp, lg)
+	d.Bounce = bounceFunc(cfg, lg, base, submit)
+	d.Retry = retryFunc(cfg, sp, lg, base)
 	return d, nil
 }
 
@@ -104,12 +106,22 @@ func (r *run) queueAction() int {
 	case "Mrm", "Mf", "Mt", "Mvh", "Mvb", "Mvl":
 		return r.messageOps(sp, lg)
 	}
-	d, err := r.newDeliverer(cfg, sp, lg)
+	submit, err := r.newServer(cfg, false)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
+		return 1
+	}
+	d, err := r.newDeliverer(cfg, sp, lg, submit)
 	if err != nil {
 		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
 	}
 	q := newQueueRunner(d, int(cfg.Int("remote_max_parallel")))
+	submit.Accepted = func(id string, queueOnly bool) {
+		if !queueOnly {
+			q.start(id, deliver.Options{})
+		}
+	}
 	opt := deliver.Options{Force: r.opts.QueueForce > 0 || r.opts.MsgAction == "M", Thaw: r.opts.QueueForce > 1}
 	if r.opts.MsgAction == "M" {
 		for _, id := range r.opts.Args {

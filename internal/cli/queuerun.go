@@ -20,7 +20,7 @@ func (d *daemonState) startQueueRuns(cfg *conf.Config, srv *smtpd.Server) {
 		srv.Log.Panic("", "bad queue run interval -q"+d.r.opts.QueueInterval)
 		return
 	}
-	dl, err := d.r.newDeliverer(cfg, srv.Spool, srv.Log)
+	dl, err := d.r.newDeliverer(cfg, srv.Spool, srv.Log, srv)
 	if err != nil {
 		srv.Log.Panic("", "queue runner setup failed: "+err.Error())
 		return

@@ -1,11 +1,21 @@
 package cli
 
 import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"exigo/internal/bounce"
 	"exigo/internal/conf"
 	"exigo/internal/deliver"
 	"exigo/internal/eximlog"
+	"exigo/internal/expand"
+	"exigo/internal/hints"
 	"exigo/internal/item"
+	"exigo/internal/retry"
 	"exigo/internal/router"
+	"exigo/internal/smtpd"
 	"exigo/internal/spool"
 	"exigo/internal/transport"
 )
@@ -13,35 +23,73 @@ import (
 // routeFunc routes addresses through the configuration's routers.
 func routeFunc(cfg *conf.Config) deliver.RouteFunc {
 	return func(env *router.Env, a *item.Address) (item.Result, []*item.Address) {
-		return routeAddress(cfg, env, a)
+		res, kids, err := router.Route(env, a)
+		if err != nil {
+			a.Message = err.Error()
+			return item.Defer, nil
+		}
+		return res, kids
 	}
 }
 
-// bounceFunc sends failure reports (none yet: logged).
-func bounceFunc(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger) deliver.BounceFunc {
+// bounceFunc builds the failure reports and queues them as Exim does,
+// as new local messages from <> (delivered like any other).
+func bounceFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Context, submit *smtpd.Server) deliver.BounceFunc {
 	return func(msg *transport.Message, failed []*item.Address) error {
-		return errNoBounce
+		reports, _, ignoredLines, err := bounce.Failures(cfg, base(), msg, failed, time.Now())
+		for _, l := range ignoredLines {
+			lg.Main(msg.ID, l)
+		}
+		if err != nil {
+			return err
+		}
+		for _, rep := range reports {
+			for _, l := range rep.Logs {
+				if l.Panic {
+					lg.Panic(msg.ID, l.Text)
+				} else {
+					lg.Main(msg.ID, l.Text)
+				}
+			}
+			if submit == nil {
+				return fmt.Errorf("no way to queue the failure report")
+			}
+			_, err := submit.ReceiveLocal(smtpd.LocalMessage{
+				In: bytes.NewReader(rep.Data), Login: callerLogin(), Sender: "",
+				Extract: true, DotIsData: true, Reference: msg.ID,
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 }
 
-// deferFunc records deferrals for the retry rules (none yet: kept).
-func deferFunc(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger) deliver.DeferFunc {
-	return func(msg *transport.Message, deferred []*item.Address) []*item.Address { return nil }
-}
-
-var errNoBounce = errorString("failure reports are not generated yet")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
-
-// routeAddress runs the router chain; a configuration error the chain
-// finds (Exim dies of those) defers the address, so nothing is lost.
-func routeAddress(cfg *conf.Config, env *router.Env, a *item.Address) (item.Result, []*item.Address) {
-	res, kids, err := router.Route(env, a)
-	if err != nil {
-		a.Message = err.Error()
-		return item.Defer, nil
+// retryFunc keeps the retry database up to date after each attempt.
+func retryFunc(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger, base func() *expand.Context) deliver.RetryFunc {
+	return func(msg *transport.Message, succeeded, failed, deferred []*item.Address) []*item.Address {
+		ctx := base()
+		rules, err := retry.New(cfg, ctx.Lists, ctx.Expand)
+		if err != nil {
+			lg.Panic(msg.ID, "retry rules: "+err.Error())
+			return nil
+		}
+		db, err := hints.Open(sp.Dir, "retry")
+		if err != nil {
+			lg.Main(msg.ID, "failed to open retry database: "+err.Error())
+			return nil
+		}
+		defer db.Close()
+		u := retry.Update{Rules: rules, DB: db, Now: time.Now(), Received: msg.Header.Received,
+			Sender: msg.Header.Sender, Log: func(l string) { lg.Main(msg.ID, l) },
+			PrintTopBit: cfg.Bool("print_topbitchars")}
+		expired, err := u.Apply(succeeded, failed, deferred)
+		if err != nil {
+			lg.Main(msg.ID, "retry database update failed: "+err.Error())
+		}
+		return expired
 	}
-	return res, kids
 }
+
+var _ = strings.TrimSpace

@@ -126,7 +126,7 @@ func (r *run) startDelivery(srv *smtpd.Server) func() {
 	if srv.Spool == nil || r.opts.DeliveryMode == "q" || r.opts.DeliveryMode == "qs" || r.opts.NoDelivery {
 		return func() {}
 	}
-	d, err := r.newDeliverer(cfg, srv.Spool, srv.Log)
+	d, err := r.newDeliverer(cfg, srv.Spool, srv.Log, srv)
 	if err != nil {
 		srv.Log.Panic("", "delivery setup failed, messages stay queued: "+err.Error())
 		return func() {}

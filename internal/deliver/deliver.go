@@ -28,9 +28,9 @@ type RouteFunc func(env *router.Env, a *item.Address) (item.Result, []*item.Addr
 // BounceFunc sends the failure report for addresses that failed.
 type BounceFunc func(msg *transport.Message, failed []*item.Address) error
 
-// DeferFunc records deferred addresses in the retry database and reports
-// those whose retry time is over (they fail instead).
-type DeferFunc func(msg *transport.Message, deferred []*item.Address) (expired []*item.Address)
+// RetryFunc updates the retry database after an attempt and reports the
+// deferred addresses whose retry time is over (they fail instead).
+type RetryFunc func(msg *transport.Message, succeeded, failed, deferred []*item.Address) (expired []*item.Address)
 
 // Deliverer holds what deliveries share.
 type Deliverer struct {
@@ -40,7 +40,7 @@ type Deliverer struct {
 	Transports map[string]transport.Transport
 	Route      RouteFunc
 	Bounce     BounceFunc
-	Defer      DeferFunc
+	Retry      RetryFunc
 	// BaseCtx gives expansions the configuration's variables and lists.
 	BaseCtx func() *expand.Context
 	Now     func() time.Time

@@ -101,7 +101,7 @@ func TestDeliverCompletes(t *testing.T) {
 	if ft.got["a@local.test"] != "hello\n" || ft.got["one@local.test"] == "" || ft.got["two@local.test"] == "" {
 		t.Fatalf("delivered %v", ft.got)
 	}
-	if strings.Join(bounced, ",") != "nobody@local.test,fail@local.test" {
+	if strings.Join(bounced, ",") != "fail@local.test,nobody@local.test" {
 		t.Fatalf("bounced %v", bounced)
 	}
 	log := mainlog(dir)

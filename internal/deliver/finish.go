@@ -8,8 +8,8 @@ import (
 // message is removed when every recipient is done, else its -H file is
 // rewritten with the delivered ones and the journal dropped.
 func (r *attempt) finish() {
-	if len(r.deferred) > 0 && r.d.Defer != nil {
-		expired := r.d.Defer(r.msg, r.deferred)
+	if r.d.Retry != nil {
+		expired := r.d.Retry(r.msg, r.delivered, r.failed, r.deferred)
 		gone := map[*item.Address]bool{}
 		for _, a := range expired {
 			gone[a] = true
@@ -85,19 +85,19 @@ func (r *attempt) openJournal() bool {
 	return true
 }
 
-// bounce reports failures to the sender (never for a bounce itself).
+// bounce reports failures (the hook decides who gets what, and logs
+// those reported to nobody, a bounce's own failures among them). It is
+// given Exim's chain order: the reverse of the ** lines.
 func (r *attempt) bounce() {
-	if r.h.Sender == "" {
-		for _, a := range r.failed {
-			r.d.Log.Main(r.id, a.Address+": error ignored")
-		}
-		return
-	}
 	if r.d.Bounce == nil {
 		r.d.Log.Panic(r.id, "no bounce generator: failure report not sent")
 		return
 	}
-	if err := r.d.Bounce(r.msg, r.failed); err != nil {
+	chain := make([]*item.Address, len(r.failed))
+	for i, a := range r.failed {
+		chain[len(r.failed)-1-i] = a
+	}
+	if err := r.d.Bounce(r.msg, chain); err != nil {
 		r.d.Log.Panic(r.id, "failed to send failure report: "+err.Error())
 	}
 }

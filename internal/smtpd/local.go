@@ -20,6 +20,9 @@ type LocalMessage struct {
 	Extract    bool     // -t: recipients from To:, Cc: and Bcc:
 	DotIsData  bool     // -i / -oi
 	FullName   string   // -F
+	// Reference is the message this one reports on (a bounce): R= on the
+	// <= log line.
+	Reference string
 }
 
 // ReceiveLocal reads, checks and spools one local message. It returns
@@ -36,6 +39,7 @@ func (s *Server) ReceiveLocal(lm LocalMessage) (string, error) {
 	sender := lm.Sender
 	sess.sender = &sender
 	sess.fullName = lm.FullName
+	sess.reference = lm.Reference
 	for _, r := range lm.Recipients {
 		addr, err := sess.qualifyLocal(r)
 		if err != nil {

@@ -426,6 +426,9 @@ func (s *session) logReceived(id string, h *spool.Header, m *msgReader) {
 		sender = "<>"
 	}
 	b.WriteString("<= " + sender)
+	if s.reference != "" {
+		b.WriteString(" R=" + s.reference)
+	}
 	if !s.local {
 		b.WriteString(" H=" + s.fullHost(false))
 		if s.has(eximlog.IncomingInterface) && s.peer.Local.IsValid() {

@@ -101,6 +101,7 @@ type session struct {
 	wireSize                    int64        // the message as sent, for the last BDAT's reply
 	// non-SMTP (-bm, -t) reception
 	nonSMTP              bool
+	reference            string // the message a bounce reports on (R= on the <= line)
 	extract              bool
 	fullName             string
 	localErr             error
