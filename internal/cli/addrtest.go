@@ -23,6 +23,10 @@ func (r *run) addressTest() int {
 	if !ok {
 		return 1
 	}
+	if err := router.Check(cfg); err != nil {
+		fmt.Fprintf(r.stderr, "%s %v\n", logStamp(), err)
+		return 1
+	}
 	t := &addrTester{run: r, cfg: cfg, dups: map[string]bool{}}
 	if err := t.setup(); err != nil {
 		fmt.Fprintf(r.stderr, "%s: %v\n", progName([]string{r.opts.Prog}), err)

@@ -1,6 +1,7 @@
 package router
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -209,5 +210,30 @@ local:
 	}
 	if res := Walk(env, "unqualified", WalkOptions{}); !res.NoDomain || res.Status != item.Fail {
 		t.Errorf("unqualified without Qualify: %+v", res)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	for conf, want := range map[string]string{
+		"begin routers\nr:\n  driver = accept\n":                                                        "Exim configuration error:\n  r router:\n  a transport is required for this router",
+		"begin routers\nr:\n  driver = accept\n  verify_only\n":                                         "",
+		"begin routers\nr:\n  driver = accept\n  transport = t\n  self = bogus\n" + transports:          "Exim configuration error for r router:\n  bogus is not valid for the self option",
+		"begin routers\nr:\n  driver = redirect\n  data = x\n  redirect_router = nosuch\n" + transports: "Exim configuration error:\n  new_router \"nosuch\" not found for \"r\" router",
+		"begin routers\nr:\n  driver = redirect\n  file = /x\n  data = y\n":                             "Exim configuration error for r router:\n  only one of \"file\" or \"data\" must be specified",
+	} {
+		env := testEnv(t, conf, nil)
+		err := Check(env.Config)
+		if got := fmt.Sprint(err); err == nil && want != "" || err != nil && got != want {
+			t.Errorf("%q: got %v, want %q", conf, err, want)
+		}
+	}
+}
+
+func TestRetryUseLocalPart(t *testing.T) {
+	env := testEnv(t, "begin routers\na:\n  driver = accept\n  check_local_user\n  transport = t\nb:\n  driver = accept\n  transport = t\nc:\n  driver = accept\n  check_local_user\n  no_retry_use_local_part\n  transport = t\n"+transports, nil)
+	for name, want := range map[string]bool{"a": true, "b": false, "c": false} {
+		if got := RetryUseLocalPart(env.Config.Router(name)); got != want {
+			t.Errorf("%s: %v", name, got)
+		}
 	}
 }
