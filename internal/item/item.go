@@ -75,7 +75,8 @@ type Address struct {
 	ErrorsTo         string // errors_to: where bounces go ("" = the sender)
 	HeadersAdd       []string
 	HeadersRemove    []string
-	UID, GID         int // for local deliveries; -1 unset
+	UID, GID         int  // for local deliveries; -1 unset
+	InitGroups       bool // the router's initgroups: set the user's groups too
 	Home, CurrentDir string
 	LocalUserSet     bool // check_local_user found a user
 	IgnoreError      bool // errors for this address are not bounced

@@ -231,6 +231,7 @@ func (e *Env) queueAdd(r *conf.Driver, a *item.Address, t *conf.Driver) bool {
 		if g.gidSet {
 			a.GID = g.gid
 		}
+		a.InitGroups = g.initgroups
 		if r.IsSet("transport_home_directory") {
 			a.Home = r.String("transport_home_directory")
 		} else if a.Home == "" && e.rs.homeExpanded {

@@ -174,6 +174,7 @@ func (e *Env) setPipeFile(r *conf.Driver, a, c *item.Address, it generated, g ug
 	if g.gidSet {
 		c.GID = g.gid
 	}
+	c.InitGroups = g.initgroups
 	switch {
 	case r.IsSet("transport_home_directory"):
 		c.Home = r.String("transport_home_directory")
