@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"syscall"
 	"time"
 )
 
@@ -99,4 +100,30 @@ func (c *Conn) StartTLS(cfg *tls.Config, timeout time.Duration) error {
 	c.nc = tc
 	c.r.Reset(tc)
 	return nil
+}
+
+// Quiet reports, without waiting, that nothing has arrived on the
+// connection: no data and no end of file. A kept idle connection that is
+// not quiet has been closed or talked on by the server (a 421 on idle
+// timeout) and is not fit for another message.
+func (c *Conn) Quiet() bool {
+	if c.r.Buffered() > 0 {
+		return false
+	}
+	sc, ok := c.raw.(syscall.Conn)
+	if !ok {
+		return true
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	quiet := false
+	err = rc.Read(func(fd uintptr) bool {
+		var b [1]byte
+		_, _, rerr := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		quiet = rerr == syscall.EAGAIN || rerr == syscall.EWOULDBLOCK
+		return true // never wait
+	})
+	return err == nil && quiet
 }

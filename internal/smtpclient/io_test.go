@@ -118,3 +118,32 @@ func TestStrerror(t *testing.T) {
 		t.Errorf("%q", s)
 	}
 }
+
+func TestQuiet(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	for _, then := range []string{"nothing", "talk", "close"} {
+		srvc := make(chan net.Conn)
+		go func() { c, _ := ln.Accept(); srvc <- c }()
+		cl, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := <-srvc
+		switch then {
+		case "talk":
+			io.WriteString(srv, "421 idle too long\r\n")
+		case "close":
+			srv.Close()
+		}
+		time.Sleep(20 * time.Millisecond)
+		if q := New(cl).Quiet(); q != (then == "nothing") {
+			t.Errorf("%s: quiet %v", then, q)
+		}
+		cl.Close()
+		srv.Close()
+	}
+}

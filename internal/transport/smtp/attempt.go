@@ -3,8 +3,6 @@ package smtp
 import (
 	"fmt"
 	"strconv"
-	"syscall"
-	"time"
 
 	"exigo/internal/eximlog"
 	"exigo/internal/item"
@@ -149,22 +147,12 @@ func (d *delivery) takeConn(key string) *session {
 			c.Close()
 			continue
 		}
-		if alive(s.conn) {
+		if s.conn.Quiet() {
 			return s
 		}
 		s.sendQuit = false
 		s.Close()
 	}
-}
-
-// alive checks, without waiting, that nothing (data or end of file) has
-// arrived on an idle connection.
-func alive(c *smtpclient.Conn) bool {
-	if c.Buffered() > 0 {
-		return false
-	}
-	_, err := c.ReadResponse(time.Millisecond)
-	return smtpclient.Errno(err) == int(syscall.ETIMEDOUT) // nothing came, as hoped
 }
 
 // keepConn offers a connection that ended a message cleanly for reuse,

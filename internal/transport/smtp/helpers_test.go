@@ -40,7 +40,7 @@ type testServer struct {
 	ln   net.Listener
 }
 
-func startServer(t *testing.T, cfgText string, withTLS bool) *testServer {
+func startServer(t testing.TB, cfgText string, withTLS bool) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	cfg, err := conf.Parse("server.conf", "spool_directory = "+dir+"\nprimary_hostname = server.test\n"+cfgText, nil)
@@ -119,7 +119,7 @@ type client struct {
 	conn *transport.Conns
 }
 
-func newClient(t *testing.T, transportOpts string, extra ...string) *client {
+func newClient(t testing.TB, transportOpts string, extra ...string) *client {
 	t.Helper()
 	dir := t.TempDir()
 	text := "spool_directory = " + dir + "\nprimary_hostname = client.test\n" + strings.Join(extra, "\n") +
@@ -202,7 +202,7 @@ func splitHeaders(s string) []string {
 	return out
 }
 
-func selfSigned(t *testing.T, name string) tls.Certificate {
+func selfSigned(t testing.TB, name string) tls.Certificate {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
