@@ -93,6 +93,10 @@ Usage: exigo [options] [arguments]
   -bP [option]   print the values of main options (all when none named);
                  also: -bP routers | transports | authenticators | router_list
                  | transport_list | macros | macro NAME | config
+  -bt address... show how each address is routed (standard input when no
+                 address is given); exit status 2 if one fails, 1 if one
+                 cannot be resolved now
+  -bv address... verify addresses as recipients (-bvs: as senders)
   -bV            print the version and supported features, and check the
                  configuration (exit status 1 if it has an error)
   -d             write debugging output to standard error
