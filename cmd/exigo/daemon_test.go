@@ -155,3 +155,5 @@ func expectPrefix(t *testing.T, what, got, want string) {
 		t.Fatalf("%s: got %q, want %q...", what, got, want)
 	}
 }
+
+func netDial(addr string) (net.Conn, error) { return net.Dial("tcp", addr) }
