@@ -57,6 +57,7 @@ func TestMboxDelivery(t *testing.T) {
 // to give for the same settings (texts and error numbers from its log).
 func TestMessagesLikeExim(t *testing.T) {
 	uid := os.Geteuid()
+	home := ""
 	for _, tc := range []struct {
 		name, options string
 		prepare       func(mail string)
@@ -70,7 +71,7 @@ func TestMessagesLikeExim(t *testing.T) {
 			"mailbox MAIL/wide has the wrong mode 600 (640 expected)"},
 		{"must exist", "  file = MAIL/none\n  file_must_exist\n", nil, item.Defer, int(syscall.ENOENT),
 			"mailbox MAIL/none does not exist, but file_must_exist is set"},
-		{"lock file", "  file = MAIL/locked\n  lock_retries = 2\n  lock_interval = 10ms\n", func(m string) { create(m+"/locked.lock", 0o600) },
+		{"lock file", "  file = MAIL/locked\n  lock_retries = 2\n  lock_interval = 0s\n", func(m string) { create(m+"/locked.lock", 0o600) },
 			item.Defer, item.ErrnoLock, "failed to lock mailbox MAIL/locked (lock file)"},
 		{"relative", "  file = relative/path\n", nil, item.Defer, item.ErrnoNotAbsolute,
 			`appendfile: file or directory name "relative/path" is not absolute`},
@@ -82,11 +83,11 @@ func TestMessagesLikeExim(t *testing.T) {
 			item.Defer, item.ErrnoNotRegular, "mailbox MAIL/link is not a regular file"},
 		{"owner", "  file = MAIL/box\n", func(m string) { create(m+"/box", 0o600); os.Chown(m+"/box", uid+1, -1) },
 			item.Defer, item.ErrnoBadUGID, fmt.Sprintf("mailbox MAIL/box has wrong uid (%d != %d)", uid+1, uid)},
-		{"maildir quota", "  directory = MAIL/md\n  maildir_format\n  quota = 100\n", nil, item.Defer, item.ErrnoEximQuota,
+		{"maildir quota", "  directory = MAIL/md\n  maildir_format\n  quota = 10\n", nil, item.Defer, item.ErrnoEximQuota,
 			"mailbox is full (MTA-imposed quota exceeded while writing to tmp/NAME)"},
 		{"not a directory", "  directory = MAIL/md\n  maildir_format\n", func(m string) { create(m+"/md", 0o600) },
 			item.Defer, item.ErrnoNotDirectory, "MAIL/md is not a directory"},
-		{"creation outside home", "  file = MAIL/elsewhere/box\n  create_file = inhome\n", nil, item.Defer, item.ErrnoBadCreate,
+		{"creation outside home", "  file = MAIL/elsewhere/box\n  create_file = inhome\n", func(m string) { home = m + "/home"; os.Mkdir(m+"/elsewhere", 0o700) }, item.Defer, item.ErrnoBadCreate,
 			"mailbox MAIL/elsewhere/box does not exist, but creation outside the home directory is not permitted"},
 		{"malformed quota", "  file = MAIL/box\n  quota = 10x\n", nil, item.Fail, item.ErrnoUnknown,
 			`Malformed value "10x" (expansion of "10x") in t transport`},
@@ -106,6 +107,7 @@ func TestMessagesLikeExim(t *testing.T) {
 				strings.ReplaceAll(tc.options, "MAIL", mail)
 			cfg, tp := setup(t, text, "t")
 			a := item.New("jo@test.example")
+			a.Home, home = home, ""
 			deliver(cfg, tp, newMessage(testMessageHeaders, "body\n"), a)
 			msg := strings.ReplaceAll(tc.msg, "MAIL", mail)
 			if strings.Contains(msg, "tmp/NAME") {
@@ -136,49 +138,45 @@ func TestModeNarrowedAndSymlinkAllowed(t *testing.T) {
 	}
 }
 
-// TestConcurrentMbox delivers from many goroutines at once: the lock file
-// and the open file description locks keep the messages whole.
+// TestConcurrentMbox delivers from many goroutines at once, with fcntl
+// (open file description) locks and with flock locks waiting for each
+// other: the messages stay whole.
 func TestConcurrentMbox(t *testing.T) {
-	mail := t.TempDir()
-	cfg, tp := setup(t, "primary_hostname = test.example\nbegin transports\nt:\n  driver = appendfile\n  file = "+mail+
-		"/box\n  lock_interval = 10ms\n  lock_retries = 1000\n", "t")
-	const n = 20
-	done := make(chan *item.Address)
-	for i := 0; i < n; i++ {
-		go func() {
-			a := item.New("jo@test.example")
-			deliver(cfg, tp, newMessage(testMessageHeaders, strings.Repeat("line of text\n", 5000)), a)
-			done <- a
-		}()
-	}
-	for i := 0; i < n; i++ {
-		if a := <-done; a.Result != item.OK {
-			t.Fatalf("%v %s", a.Result, a.Message)
+	for _, locking := range []string{"  lock_fcntl_timeout = 30s\n", "  use_flock_lock\n  lock_flock_timeout = 30s\n"} {
+		mail := t.TempDir()
+		cfg, tp := setup(t, "primary_hostname = test.example\nbegin transports\nt:\n  driver = appendfile\n  file = "+mail+
+			"/box\n  no_use_lockfile\n"+locking, "t")
+		const n = 20
+		done := make(chan *item.Address)
+		for i := 0; i < n; i++ {
+			go func() {
+				a := item.New("jo@test.example")
+				deliver(cfg, tp, newMessage(testMessageHeaders, strings.Repeat("line of text\n", 5000)), a)
+				done <- a
+			}()
 		}
-	}
-	b, _ := os.ReadFile(mail + "/box")
-	if got := strings.Count(string(b), "\nFrom sender@example.org "); got != n-1 || !strings.HasPrefix(string(b), "From ") {
-		t.Errorf("%d separators", got)
-	}
-	if strings.Count(string(b), "line of text\n") != n*5000 {
-		t.Errorf("lines lost or mixed")
+		for i := 0; i < n; i++ {
+			if a := <-done; a.Result != item.OK {
+				t.Fatalf("%v %s", a.Result, a.Message)
+			}
+		}
+		b, _ := os.ReadFile(mail + "/box")
+		if got := strings.Count(string(b), "\nFrom sender@example.org "); got != n-1 || !strings.HasPrefix(string(b), "From ") {
+			t.Errorf("%d separators", got)
+		}
+		if strings.Count(string(b), "\n\nbody\n") != 0 || strings.Count(string(b), "line of text\n") != n*5000 {
+			t.Errorf("lines lost or mixed")
+		}
 	}
 }
 
 func TestFcntlLockHeld(t *testing.T) {
 	mail := t.TempDir()
 	create(mail+"/box", 0o600)
-	f, _ := os.OpenFile(mail+"/box", os.O_RDWR, 0)
-	defer f.Close()
-	lk := syscall.Flock_t{Type: syscall.F_WRLCK}
-	if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk); err != nil {
-		t.Fatal(err)
-	}
-	// A classic lock of this process does not stop an OFD lock of this
-	// process; hold it from a child instead.
+	// A classic lock held by another process, as a mail reader's.
 	cmd := holdLock(t, mail+"/box")
 	defer cmd()
-	cfg, tp := setup(t, "begin transports\nt:\n  driver = appendfile\n  file = "+mail+"/box\n  lock_retries = 2\n  lock_interval = 10ms\n  no_use_lockfile\n", "t")
+	cfg, tp := setup(t, "begin transports\nt:\n  driver = appendfile\n  file = "+mail+"/box\n  lock_retries = 2\n  lock_interval = 0s\n  no_use_lockfile\n", "t")
 	a := item.New("jo@test.example")
 	deliver(cfg, tp, newMessage(testMessageHeaders, "body\n"), a)
 	expect(t, a, item.Defer, item.ErrnoLock, "failed to lock mailbox "+mail+"/box (fcntl/flock)")
@@ -187,13 +185,13 @@ func TestFcntlLockHeld(t *testing.T) {
 func TestMaildirAndDirectoryFile(t *testing.T) {
 	mail := t.TempDir()
 	cfg, tp := setup(t, "primary_hostname = test.example\nbegin transports\nmd:\n  driver = appendfile\n  directory = "+mail+
-		"/Maildir/.Sub\n  maildir_format\n  maildirfolder_create_regex = /\\\\.[^/]*\\$\n  maildir_tag = ,S=$message_size\n"+
+		"/Maildir/.Sub\n  maildir_format\n  maildirfolder_create_regex = /\\.[^/]*$\n  maildir_tag = ,S=$message_size\n"+
 		"df:\n  driver = appendfile\n  directory = "+mail+"/dir\n  directory_file = m-$inode\n", "md")
 	a := item.New("jo@test.example")
 	deliver(cfg, tp, newMessage(testMessageHeaders, "body\n"), a)
 	expect(t, a, item.OK, 0, "")
 	names, _ := filepath.Glob(mail + "/Maildir/.Sub/new/*")
-	if len(names) != 1 || !strings.HasSuffix(names[0], ".test.example,S=36") {
+	if len(names) != 1 || !strings.HasSuffix(names[0], ".test.example,S=37") {
 		t.Errorf("new/ has %v", names)
 	}
 	if _, err := os.Stat(mail + "/Maildir/.Sub/maildirfolder"); err != nil {
@@ -216,7 +214,7 @@ func TestMaildirAndDirectoryFile(t *testing.T) {
 
 func TestQuotaWarning(t *testing.T) {
 	mail := t.TempDir()
-	os.WriteFile(mail+"/box", make([]byte, 900), 0o600)
+	os.WriteFile(mail+"/box", make([]byte, 1000), 0o600)
 	cfg, tp := setup(t, "begin transports\nt:\n  driver = appendfile\n  file = "+mail+"/box\n  quota = 10K\n  quota_warn_threshold = 10%\n", "t")
 	a := item.New("jo@test.example")
 	deliver(cfg, tp, newMessage(testMessageHeaders, "body\n"), a)

@@ -49,6 +49,9 @@ func (t *Transport) Deliver(env *transport.Env, msg *transport.Message, addrs []
 		x.hostname = env.Config.PrimaryHostname()
 	}
 	x.run()
+	if a.Result == item.OK {
+		a.BasicErrno = 0
+	}
 	transport.Copy(addrs)
 }
 

@@ -3,7 +3,6 @@ package appendfile
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -237,13 +236,4 @@ func expandTag(ctx *expand.Context, tag string) (string, bool) {
 
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// relName is how Exim names a Maildir file in messages: relative to the
-// Maildir, which it has made its current directory.
-func relName(path, abs string) string {
-	if r, err := filepath.Rel(path, abs); err == nil {
-		return r
-	}
-	return abs
 }

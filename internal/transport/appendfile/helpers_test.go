@@ -110,8 +110,6 @@ func deliver(cfg *conf.Config, tp transport.Transport, msg *transport.Message, a
 // until the returned function is called.
 func holdLock(t *testing.T, name string) func() {
 	t.Helper()
-	cmd := exec.Command("flock", "-x", name, "sleep", "60")
-	_ = cmd
 	py := exec.Command("python3", "-c", `import fcntl,sys,time
 f=open(sys.argv[1],"r+"); fcntl.lockf(f, fcntl.LOCK_EX); print("locked", flush=True); time.sleep(60)`, name)
 	out, err := py.StdoutPipe()

@@ -27,7 +27,8 @@ const lockPollInterval = 50 * time.Millisecond
 func (x *delivery) makeLockfile(filename string) string {
 	o := x.o
 	lockname := filename + ".lock"
-	hitch := fmt.Sprintf("%s.%s.%08x.%08x", lockname, x.hostname, uint32(time.Now().Unix()), uint32(os.Getpid()))
+	hitch := claimTempName(fmt.Sprintf("%s.%s.%08x.%08x", lockname, x.hostname, uint32(time.Now().Unix()), uint32(os.Getpid())))
+	defer releaseTempName(hitch)
 	for i := 0; i < o.lockRetries; i++ {
 		if i > 0 {
 			time.Sleep(o.lockInterval)
