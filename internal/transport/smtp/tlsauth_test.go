@@ -2,6 +2,9 @@ package smtp
 
 import (
 	"crypto/tls"
+	"encoding/pem"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -121,5 +124,30 @@ func TestSMTPS(t *testing.T) {
 	a = c.deliver(msg, hostAt(plain.addr), "a@x.test")[0]
 	if a.Result != item.Defer || a.BasicErrno != item.ErrnoTLSFailure || !strings.HasPrefix(a.Message, "TLS session: ") {
 		t.Errorf("%v %d %q", a.Result, a.BasicErrno, a.Message)
+	}
+}
+
+// A certificate that verifies (tls_verify_certificates names it, the
+// host name matches) gives CV=yes; tls_sni is sent.
+func TestVerifiedAndSNI(t *testing.T) {
+	ts := startServer(t, acceptAll, true)
+	cert := ts.srv.TLS.Certificates[0]
+	sni := make(chan string, 1)
+	ts.srv.TLS.GetConfigForClient = func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+		sni <- h.ServerName
+		return nil, nil
+	}
+	pemFile := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(pemFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o644)
+	c := newClient(t, "  tls_verify_hosts = *\n  tls_verify_certificates = "+pemFile+"\n  tls_sni = $host")
+	msg := newMessage("1xXtVL-0004ee-0v", "s@client.test", testMessage)
+	hosts := hostAt(ts.addr)
+	hosts[0].Name = "server.test"
+	a := c.deliver(msg, hosts, "a@server.test")[0]
+	if a.Result != item.OK || a.TLSVerified != "yes" {
+		t.Fatalf("%v %q CV=%q", a.Result, a.Message, a.TLSVerified)
+	}
+	if got := <-sni; got != "server.test" {
+		t.Errorf("SNI %q", got)
 	}
 }
