@@ -97,3 +97,69 @@ func waitListening(t *testing.T, d *daemon) {
 	}
 	t.Fatalf("daemon did not start: %s", d.logs)
 }
+
+// Run as root, exigo delivers locally in a child process holding the
+// delivery user's credentials, and refuses to deliver as root.
+func TestRootDeliversAsUser(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root")
+	}
+	bin := buildExigo(t)
+	// The child runs as nobody: it must be able to run the binary.
+	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
+		os.Chmod(p, 0o755)
+	}
+	dir := t.TempDir()
+	mail := filepath.Join(dir, "mail")
+	os.Mkdir(mail, 0o755)
+	u, err := user.Lookup("nobody")
+	if err != nil {
+		t.Skip("no user nobody")
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	os.Chown(mail, uid, gid)
+	os.Chmod(dir, 0o755)
+	conf := filepath.Join(dir, "conf")
+	os.WriteFile(conf, []byte(`primary_hostname = myhost.test.ex
+spool_directory = `+dir+`/spool
+log_file_path = `+dir+`/log/%slog
+begin routers
+local:
+  driver = accept
+  local_parts = bob
+  user = nobody
+  transport = md
+other:
+  driver = accept
+  transport = md
+begin transports
+md:
+  driver = appendfile
+  directory = `+mail+`/box
+  maildir_format
+  create_directory
+`), 0o644)
+	cmd := exec.Command(bin, "-C", conf, "bob@myhost.test.ex", "root@myhost.test.ex")
+	cmd.Stdin = strings.NewReader("Subject: as nobody\n\nhello\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("exigo: %v\n%s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(mail, "box", "new", "*"))
+	if len(files) != 1 {
+		t.Fatalf("maildir has %v", files)
+	}
+	fi, _ := os.Stat(files[0])
+	if st := fi.Sys().(*syscall.Stat_t); int(st.Uid) != uid {
+		t.Fatalf("delivered file owned by uid %d, want %d", st.Uid, uid)
+	}
+	log, _ := os.ReadFile(filepath.Join(dir, "log", "mainlog"))
+	for _, want := range []string{
+		"=> bob <bob@myhost.test.ex> R=local T=md",
+		"== root@myhost.test.ex R=other T=md defer (-29): Neither the other router nor the md transport set a uid for local delivery of root@myhost.test.ex",
+	} {
+		if !strings.Contains(string(log), want) {
+			t.Errorf("mainlog lacks %q:\n%s", want, log)
+		}
+	}
+}

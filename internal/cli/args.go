@@ -14,14 +14,15 @@ const (
 	ModePrint    Mode = "bP" // -bP: print configuration options
 	ModeVersion  Mode = "bV" // -bV: version, features, configuration check
 	ModeHelp     Mode = "help"
-	ModeDaemon   Mode = "bd" // -bd: the SMTP daemon
-	ModeSMTP     Mode = "bs" // -bs: SMTP on standard input and output
-	ModeHostCk   Mode = "bh" // -bh IP: host checking session
-	ModeMessage  Mode = "bm" // -bm / -t: a message on standard input
-	ModeQueue    Mode = "bp" // -bp, -bpc, -bpr, -bpu, -bpa: list the queue
-	ModeRun      Mode = "q"  // -q, -qf, -qff, -M and the other -M options
-	ModeAddrTest Mode = "bt" // -bt: address testing
-	ModeVerify   Mode = "bv" // -bv, -bvs: address verification
+	ModeDaemon   Mode = "bd"        // -bd: the SMTP daemon
+	ModeSMTP     Mode = "bs"        // -bs: SMTP on standard input and output
+	ModeHostCk   Mode = "bh"        // -bh IP: host checking session
+	ModeMessage  Mode = "bm"        // -bm / -t: a message on standard input
+	ModeQueue    Mode = "bp"        // -bp, -bpc, -bpr, -bpu, -bpa: list the queue
+	ModeRun      Mode = "q"         // -q, -qf, -qff, -M and the other -M options
+	ModeChild    Mode = "MCdeliver" // a local delivery child (internal)
+	ModeAddrTest Mode = "bt"        // -bt: address testing
+	ModeVerify   Mode = "bv"        // -bv, -bvs: address verification
 )
 
 // Options is the parsed command line.
@@ -149,6 +150,8 @@ func (o *Options) parseOne(a string, rest []string) ([]string, error) {
 		rest = rest[1:]
 	case a == "-N":
 		o.NoDelivery = true
+	case a == "-MCdeliver":
+		o.Mode = ModeChild
 	case a == "-M" || a == "-Mrm" || a == "-Mf" || a == "-Mt" || a == "-Mvh" || a == "-Mvb" || a == "-Mvl":
 		o.MsgAction = a[1:]
 		if o.Mode == ModeNone {

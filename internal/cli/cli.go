@@ -61,6 +61,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return r.localMessage()
 	case ModeRun:
 		return r.queueAction()
+	case ModeChild:
+		return r.childDeliver()
 	default:
 		fmt.Fprintf(stderr, "%s: no action requested (try --help)\n", progName(args))
 		return 1

@@ -25,14 +25,21 @@ func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger
 	if err != nil {
 		return nil, err
 	}
-	base := func() *expand.Context { return r.expandContext(cfg) }
+	base := r.baseContext(cfg)
 	d := &deliver.Deliverer{
 		Config: cfg, Spool: sp, Log: lg, Transports: ts,
 		Route: routeFunc(cfg), BaseCtx: base,
 	}
 	d.Bounce = bounceFunc(cfg, lg, base, submit)
 	d.Retry = retryFunc(cfg, sp, lg, base)
+	d.RunAs = r.runAsFunc(lg)
 	return d, nil
+}
+
+// baseContext gives expansions during delivery the configuration's
+// variables, lists and ACLs.
+func (r *run) baseContext(cfg *conf.Config) func() *expand.Context {
+	return func() *expand.Context { return r.expandContext(cfg) }
 }
 
 // queueRunner runs deliveries: at most max at once.

@@ -94,7 +94,11 @@ func (r *attempt) transportAll() {
 			continue
 		}
 		env.Ctx = r.d.addressContext(r.h, batch[0])
-		t.Deliver(env, r.msg, batch)
+		if t.Local() {
+			r.deliverLocal(t, env, batch[0])
+		} else {
+			t.Deliver(env, r.msg, batch)
+		}
 		for _, a := range batch {
 			switch a.Result {
 			case item.OK:

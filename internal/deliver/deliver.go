@@ -41,6 +41,8 @@ type Deliverer struct {
 	Route      RouteFunc
 	Bounce     BounceFunc
 	Retry      RetryFunc
+	// RunAs runs local deliveries as another user (exigo run as root).
+	RunAs RunAsFunc
 	// BaseCtx gives expansions the configuration's variables and lists.
 	BaseCtx func() *expand.Context
 	Now     func() time.Time

@@ -50,6 +50,7 @@ func route(env *router.Env, a *item.Address) (item.Result, []*item.Address) {
 		return item.Fail, nil
 	}
 	a.Router, a.Transport = "r", "t"
+	a.UID, a.GID = 65534, 65534 // a local delivery as nobody
 	return item.OK, nil
 }
 
@@ -67,6 +68,12 @@ func setup(t *testing.T, rcpts ...string) (*Deliverer, *fakeTransport, string, s
 	cfg, _ := conf.Parse("t", "", nil)
 	ft := &fakeTransport{local: true, got: map[string]string{}}
 	d := &Deliverer{Config: cfg, Spool: sp, Log: lg, Transports: map[string]transport.Transport{"t": ft}, Route: route}
+	// Running as root, local deliveries go to a child process; here the
+	// "child" is this process.
+	d.RunAs = func(uid, gid int, ig bool, name string, msg *transport.Message, addrs []*item.Address) error {
+		ft.Deliver(nil, msg, addrs)
+		return nil
+	}
 	id := spool.NewID(time.Now(), 77, -1)
 	in, _ := sp.Begin(id)
 	io.WriteString(in.Body(), "hello\n")
