@@ -32,6 +32,7 @@ func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger
 	}
 	d.Bounce = bounceFunc(cfg, lg, base, submit)
 	d.Retry = retryFunc(cfg, sp, lg, base)
+	d.RetryCheck = retryChecker(cfg, sp, base)
 	d.RunAs = r.runAsFunc(lg)
 	return d, nil
 }
@@ -73,8 +74,13 @@ func (q *queueRunner) deliver(id string, opt deliver.Options) {
 	}
 }
 
-// runQueue delivers every message in the queue once (a queue run).
+// runQueue delivers every message in the queue once (a queue run),
+// keeping SMTP connections open from one message to the next.
 func (q *queueRunner) runQueue(opt deliver.Options, pid int) {
+	run := *q.d
+	run.Conns = transport.NewConns()
+	defer run.Conns.Close()
+	q = &queueRunner{d: &run, sem: q.sem}
 	ids, err := q.d.Spool.List()
 	if err != nil {
 		q.d.Log.Panic("", "queue run: "+err.Error())

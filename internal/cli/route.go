@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"exigo/internal/bounce"
@@ -93,3 +94,20 @@ func retryFunc(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger, base func(
 }
 
 var _ = strings.TrimSpace
+
+// retryChecker gives remote transports the retry data: hosts whose retry
+// time has not come are skipped in queue runs.
+func retryChecker(cfg *conf.Config, sp *spool.Spool, base func() *expand.Context) func(h *spool.Header, opt deliver.Options) *retry.Checker {
+	var db *hints.DB
+	var once sync.Once
+	return func(h *spool.Header, opt deliver.Options) *retry.Checker {
+		ctx := base()
+		rules, err := retry.New(cfg, ctx.Lists, ctx.Expand)
+		if err != nil {
+			return nil
+		}
+		once.Do(func() { db, _ = hints.Open(sp.Dir, "retry") })
+		return &retry.Checker{Rules: rules, DB: db, Now: time.Now(), Received: h.Received,
+			Sender: h.Sender, MessageID: h.ID, QueueRun: !h.DeliverFirsttime, Force: opt.Force}
+	}
+}

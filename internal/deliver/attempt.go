@@ -16,6 +16,7 @@ type attempt struct {
 	h   *spool.Header
 	id  string
 	msg *transport.Message
+	opt Options
 	err error
 
 	routed    []*item.Address // to be given to transports
@@ -83,7 +84,10 @@ func (r *attempt) routeAll() {
 // transportAll runs the transports: local ones one address at a time,
 // remote ones once per transport and host list.
 func (r *attempt) transportAll() {
-	env := &transport.Env{Config: r.d.Config, Log: r.d.Log, Now: r.d.Now}
+	env := &transport.Env{Config: r.d.Config, Log: r.d.Log, Now: r.d.Now, Spool: r.d.Spool, Conns: r.d.Conns}
+	if r.d.RetryCheck != nil {
+		env.Retry = r.d.RetryCheck(r.h, r.opt)
+	}
 	for _, batch := range r.batches() {
 		t := r.d.Transports[batch[0].Transport]
 		if t == nil {

@@ -16,6 +16,7 @@ import (
 	"exigo/internal/eximlog"
 	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/retry"
 	"exigo/internal/router"
 	"exigo/internal/spool"
 	"exigo/internal/transport"
@@ -41,6 +42,11 @@ type Deliverer struct {
 	Route      RouteFunc
 	Bounce     BounceFunc
 	Retry      RetryFunc
+	// Conns keeps SMTP connections for reuse across messages (one queue
+	// run); nil: none kept.
+	Conns *transport.Conns
+	// RetryCheck gives remote transports the retry data for a message.
+	RetryCheck func(h *spool.Header, opt Options) *retry.Checker
 	// RunAs runs local deliveries as another user (exigo run as root).
 	RunAs RunAsFunc
 	// BaseCtx gives expansions the configuration's variables and lists.
@@ -85,7 +91,7 @@ func (d *Deliverer) Deliver(id string, opt Options) error {
 		d.Log.Main(id, "Message is frozen")
 		return nil
 	}
-	run := &attempt{d: d, h: h, id: id, msg: d.message(h)}
+	run := &attempt{d: d, h: h, id: id, msg: d.message(h), opt: opt}
 	run.routeAll()
 	run.transportAll()
 	run.finish()

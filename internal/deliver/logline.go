@@ -1,6 +1,9 @@
 package deliver
 
 import (
+	"syscall"
+
+	"exigo/internal/transport"
 	"fmt"
 	"strings"
 
@@ -52,9 +55,27 @@ func (r *attempt) logDelivery(a *item.Address, discarded bool) {
 		if sel.Has(eximlog.OutgoingPort) && h.Port != 0 {
 			fmt.Fprintf(&b, ":%d", h.Port)
 		}
+		if a.Continued {
+			b.WriteString("*")
+		}
 	}
 	if a.TLSCipher != "" && sel.Has(eximlog.TLSCipher) {
 		b.WriteString(" X=" + a.TLSCipher)
+	}
+	if a.TLSCipher != "" && sel.Has(eximlog.TLSCertificateVerified) && a.TLSVerified != "" {
+		b.WriteString(" CV=" + a.TLSVerified)
+	}
+	if a.TLSPeerDN != "" && sel.Has(eximlog.TLSPeerDN) {
+		b.WriteString(" DN=\"" + a.TLSPeerDN + "\"")
+	}
+	if a.Authenticator != "" {
+		b.WriteString(" A=" + a.Authenticator)
+		if a.AuthID != "" {
+			b.WriteString(":" + a.AuthID)
+		}
+	}
+	if a.Chunking {
+		b.WriteString(" K")
 	}
 	if a.SMTPConfirmation != "" && sel.Has(eximlog.SmtpConfirmation) {
 		b.WriteString(" C=" + fmt.Sprintf("%q", a.SMTPConfirmation))
@@ -90,8 +111,11 @@ func (r *attempt) logFailure(a *item.Address) {
 func (r *attempt) logDeferral(a *item.Address) {
 	line := "== " + logAddress(a, false) + routeInfo(a)
 	line += fmt.Sprintf(" defer (%d)", a.BasicErrno)
-	if a.Message != "" {
+	switch {
+	case a.Message != "":
 		line += ": " + a.Message
+	case a.BasicErrno > 0:
+		line += ": " + transport.Strerror(syscall.Errno(a.BasicErrno))
 	}
 	r.d.Log.Main(r.id, line)
 }
