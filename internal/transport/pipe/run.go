@@ -1,0 +1,281 @@
+package pipe
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"exigo/internal/expand"
+	"exigo/internal/item"
+	"exigo/internal/transport"
+)
+
+// execFailed is the status Exim's child gives when exec fails.
+const execFailed = 127
+
+// processUmask is this process's umask, read without changing it.
+var processUmask = sync.OnceValue(func() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "Umask:"); ok {
+			if n, err := strconv.ParseInt(strings.TrimSpace(v), 8, 32); err == nil {
+				return int(n)
+			}
+		}
+	}
+	return -1
+})
+
+// output collects what the command writes to its standard output and
+// error, up to max_output bytes, killing the command when it writes more.
+type output struct {
+	buf       []byte
+	truncated bool
+	done      chan struct{}
+}
+
+// execute runs the command, writes the message to it and waits for it,
+// recording the outcome. It returns what the command wrote.
+func (x *delivery) execute(argv, env []string) *output {
+	cmd := x.newCmd(argv, env)
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		x.set(item.Defer, "Failed to create child process for %s transport: %s", x.t.d.Name, transport.Strerror(err))
+		return nil
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		x.set(item.Defer, "Failed to create child process for %s transport: %s", x.t.d.Name, transport.Strerror(err))
+		return nil
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, outW
+	startErr := cmd.Start()
+	inR.Close()
+	outW.Close()
+	out := &output{done: make(chan struct{})}
+	go x.readOutput(outR, out, cmd)
+	if startErr != nil {
+		inW.Close()
+		<-out.done
+		x.exited(execFailed, "")
+		return out
+	}
+	werr := x.writeMessage(inW)
+	inW.Close()
+	timeout := x.o.timeout
+	switch x.writeFailed(werr) {
+	case writeGaveUp:
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+		<-out.done
+		return out
+	case writeTimedOut:
+		timeout = time.Second
+	}
+	state, timedOut := waitFor(cmd, timeout)
+	<-out.done
+	x.finish(state, timedOut)
+	return out
+}
+
+// newCmd prepares the command in a process group of its own (so that a
+// timeout kills everything it started), with its umask. Go cannot set a
+// child's umask, so a umask other than this process's is set by a small
+// /bin/sh step that then executes the command (PWD, which the shell
+// would add, is removed again).
+func (x *delivery) newCmd(argv, env []string) *exec.Cmd {
+	var cmd *exec.Cmd
+	if x.o.umask == processUmask() {
+		cmd = exec.Command(argv[0], argv[1:]...)
+	} else {
+		script := fmt.Sprintf(`umask %03o; unset PWD; exec "$0" "$@"`, x.o.umask)
+		if hasPWD(env) {
+			script = fmt.Sprintf(`umask %03o; exec "$0" "$@"`, x.o.umask)
+		}
+		cmd = exec.Command("/bin/sh", append([]string{"-c", script}, argv...)...)
+	}
+	cmd.Env = env
+	cmd.Dir = "/"
+	if x.a.CurrentDir != "" {
+		cmd.Dir = x.a.CurrentDir
+	} else if x.a.Home != "" {
+		cmd.Dir = x.a.Home
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return cmd
+}
+
+func hasPWD(env []string) bool {
+	for _, e := range env {
+		if strings.HasPrefix(e, "PWD=") {
+			return true
+		}
+	}
+	return false
+}
+
+// readOutput reads the command's output, keeping max_output bytes.
+func (x *delivery) readOutput(r *os.File, out *output, cmd *exec.Cmd) {
+	defer close(out.done)
+	defer r.Close()
+	buf := make([]byte, 8192)
+	var total int64
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			total += int64(n)
+			out.buf = append(out.buf, buf[:n]...)
+			if total > x.o.maxOutput {
+				out.truncated = true
+				out.buf = append(out.buf, "\n\n*** Too much output - remainder discarded ***\n"...)
+				if cmd.Process != nil {
+					syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				}
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// deadlineWriter gives each write timeout to complete (Exim's
+// transport_write_timeout, an alarm per block).
+type deadlineWriter struct {
+	w       io.Writer
+	f       interface{ SetWriteDeadline(time.Time) error }
+	timeout time.Duration
+}
+
+func (d *deadlineWriter) Write(p []byte) (int, error) {
+	if d.f != nil && d.timeout > 0 {
+		d.f.SetWriteDeadline(time.Now().Add(d.timeout))
+	}
+	return d.w.Write(p)
+}
+
+// writeMessage writes prefix, batch SMTP envelope, message, suffix.
+func (x *delivery) writeMessage(stdin *os.File) error {
+	o, name := x.o, x.t.d.Name
+	dw := &deadlineWriter{w: stdin, f: stdin, timeout: o.timeout}
+	prefix, err := x.dv.Ctx.Expand(o.prefix)
+	if err != nil {
+		return &expandError{fmt.Sprintf("Expansion of \"%s\" (prefix for %s transport) failed: %s", o.prefix, name, err), err}
+	}
+	suffix, err := x.dv.Ctx.Expand(o.suffix)
+	if err != nil {
+		return &expandError{fmt.Sprintf("Expansion of \"%s\" (suffix for %s transport) failed: %s", o.suffix, name, err), err}
+	}
+	if o.bsmtp {
+		eol := "\n"
+		if o.crlf {
+			eol = "\r\n"
+		}
+		var b strings.Builder
+		b.WriteString(prefix)
+		fmt.Fprintf(&b, "MAIL FROM:<%s>%s", x.dv.ReturnPath, eol)
+		for _, a := range x.addrs {
+			fmt.Fprintf(&b, "RCPT TO:<%s>%s", transport.RcptAddress(a, o.rcptIncludeAffixes), eol)
+		}
+		fmt.Fprintf(&b, "DATA%s", eol)
+		prefix = b.String()
+		suffix += "." + eol
+	}
+	w := x.dv.Write
+	w.CRLF = o.crlf
+	w.CheckString, w.EscapeString, w.EscapeHeaders = o.check, o.escape, o.escapeHeaders
+	w.Prefix, w.Suffix = prefix, suffix
+	_, err = transport.WriteMessage(dw, x.msg, &w)
+	return err
+}
+
+// expandError is a prefix or suffix that did not expand.
+type expandError struct {
+	msg string
+	err error
+}
+
+func (e *expandError) Error() string { return e.msg }
+
+const (
+	writeOK       = iota
+	writeTimedOut // wait one more second for the command
+	writeGaveUp   // stop here: the outcome is recorded
+)
+
+// writeFailed records a failed write and says how to go on: a closed
+// pipe is ignored (the command did not read everything), a timeout
+// fails, anything else panics.
+func (x *delivery) writeFailed(err error) int {
+	if err == nil {
+		return writeOK
+	}
+	a := x.a
+	var ee *expandError
+	var he *transport.HeaderError
+	switch {
+	case errors.As(err, &ee):
+		a.Result, a.Message, a.Panic = item.Defer, ee.msg, true
+		if expand.IsDefer(ee.err) {
+			a.Panic = false
+		}
+		return writeGaveUp
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		a.Message = "timeout while writing to pipe"
+		a.Result = item.Fail
+		if x.o.timeoutDefer {
+			a.Result = item.Defer
+		}
+		return writeTimedOut
+	case errors.Is(err, syscall.EPIPE):
+		return writeOK
+	case errors.As(err, &he):
+		a.Result, a.Panic, a.BasicErrno = item.Defer, true, item.ErrnoChHeaderFail
+		a.Message = "Failed to expand headers_add or headers_remove: " + he.Msg
+	default:
+		e := 0
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			e = int(errno)
+		}
+		a.Result, a.Panic, a.BasicErrno = item.Defer, true, e
+		a.Message = fmt.Sprintf("Error %d", e)
+	}
+	return writeGaveUp
+}
+
+// waitFor waits for the command, at most timeout (0: for ever).
+func waitFor(cmd *exec.Cmd, timeout time.Duration) (*os.ProcessState, bool) {
+	done := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(done)
+	}()
+	if timeout <= 0 {
+		<-done
+		return cmd.ProcessState, false
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-done:
+		return cmd.ProcessState, false
+	case <-t.C:
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+		return cmd.ProcessState, true
+	}
+}
