@@ -111,6 +111,9 @@ func (r *attempt) logFailure(a *item.Address) {
 func (r *attempt) logDeferral(a *item.Address) {
 	line := "== " + logAddress(a, false) + routeInfo(a)
 	line += fmt.Sprintf(" defer (%d)", a.BasicErrno)
+	if h := a.HostUsed; h != nil {
+		line += " H=" + h.Name + " [" + h.Address + "]"
+	}
 	switch {
 	case a.Message != "":
 		line += ": " + a.Message
