@@ -120,6 +120,30 @@ func TestRemoteDelivery(t *testing.T) {
 	}
 	// The failure report is in the sender's Maildir: parse it.
 	checkDSN(t, filepath.Join(a, "Maildir", "new"), port)
+	os.MkdirAll(filepath.Join(a, "seen"), 0o755)
+	files, _ := filepath.Glob(filepath.Join(a, "Maildir", "new", "*"))
+	for _, f := range files {
+		os.Rename(f, filepath.Join(a, "seen", filepath.Base(f)))
+	}
+
+	// The deferral is in the retry database.
+	if dump := runAs(t, a, bin, "", "-C", conf, "-bdumpdb", "retry"); !strings.Contains(dump, "later@remote.test") {
+		t.Errorf("-bdumpdb retry:\n%s", dump)
+	}
+	// -Mg gives up on a deferred message: its sender is told.
+	runAs(t, a, bin, msg, "-C", conf, "-f", "sender@sender.test", "later@remote.test")
+	ids, _ := filepath.Glob(filepath.Join(a, "spool", "input", "*-H"))
+	var newest string
+	for _, p := range ids {
+		if id := strings.TrimSuffix(filepath.Base(p), "-H"); id > newest {
+			newest = id
+		}
+	}
+	runAs(t, a, bin, "", "-C", conf, "-Mg", newest)
+	log = readFile(t, filepath.Join(a, "log", "mainlog"))
+	if !strings.Contains(log, newest+" ** later@remote.test: delivery cancelled by administrator") {
+		t.Errorf("-Mg: mainlog:\n%s", log)
+	}
 
 	// After the retry time, a queue run delivers the deferred address.
 	os.Remove(filepath.Join(b.data, "defer-flag"))

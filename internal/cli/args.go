@@ -21,6 +21,7 @@ const (
 	ModeQueue    Mode = "bp"        // -bp, -bpc, -bpr, -bpu, -bpa: list the queue
 	ModeRun      Mode = "q"         // -q, -qf, -qff, -M and the other -M options
 	ModeChild    Mode = "MCdeliver" // a local delivery child (internal)
+	ModeHintsDB  Mode = "hintsdb"   // -bdumpdb, -btidydb: the hints databases
 	ModeAddrTest Mode = "bt"        // -bt: address testing
 	ModeVerify   Mode = "bv"        // -bv, -bvs: address verification
 )
@@ -50,7 +51,11 @@ type Options struct {
 	NoDelivery    bool   // -N
 	QueueInterval string // -q<time>
 	QueueForce    int    // -qf: 1, -qff: 2
-	MsgAction     string // -M, -Mrm, -Mf, -Mt, -Mvh, -Mvb, -Mvl
+	MsgAction     string // -M, -Mrm, -Mf, -Mt, -Mg, -Mvh, -Mvb, -Mvl
+	// SelectRecipient and SelectSender are -R and -S: a queue run for
+	// messages with a recipient (sender) containing the string.
+	SelectRecipient, SelectSender string
+	HintsCmd                      string // "dumpdb" or "tidydb"
 }
 
 // usageError is Exim's wording for a bad option.
@@ -82,6 +87,9 @@ func parseArgs(args []string) (*Options, error) {
 		args, err = o.parseOne(a, args)
 		if err != nil {
 			return nil, err
+		}
+		if o.Mode == ModeHintsDB {
+			break // the rest are exim_dumpdb's / exim_tidydb's own arguments
 		}
 	}
 	o.Args = args
@@ -152,7 +160,23 @@ func (o *Options) parseOne(a string, rest []string) ([]string, error) {
 		o.NoDelivery = true
 	case a == "-MCdeliver":
 		o.Mode = ModeChild
-	case a == "-M" || a == "-Mrm" || a == "-Mf" || a == "-Mt" || a == "-Mvh" || a == "-Mvb" || a == "-Mvl":
+	case a == "-R" || a == "-S":
+		if len(rest) == 0 {
+			return nil, &usageError{a}
+		}
+		if a == "-R" {
+			o.SelectRecipient = rest[0]
+		} else {
+			o.SelectSender = rest[0]
+		}
+		rest = rest[1:]
+		if o.Mode == ModeNone {
+			o.Mode = ModeRun
+		}
+	case a == "-bdumpdb" || a == "-btidydb":
+		o.Mode = ModeHintsDB
+		o.HintsCmd = a[2:]
+	case a == "-M" || a == "-Mrm" || a == "-Mf" || a == "-Mt" || a == "-Mg" || a == "-Mvh" || a == "-Mvb" || a == "-Mvl":
 		o.MsgAction = a[1:]
 		if o.Mode == ModeNone {
 			o.Mode = ModeRun

@@ -63,6 +63,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return r.queueAction()
 	case ModeChild:
 		return r.childDeliver()
+	case ModeHintsDB:
+		return r.hintsDB()
 	default:
 		fmt.Fprintf(stderr, "%s: no action requested (try --help)\n", progName(args))
 		return 1

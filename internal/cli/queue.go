@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,6 +49,9 @@ type queueRunner struct {
 	d   *deliver.Deliverer
 	sem chan struct{}
 	wg  sync.WaitGroup
+	// -R and -S: only messages with an undelivered recipient (or a
+	// sender) containing these strings.
+	selectRcpt, selectSender string
 }
 
 func newQueueRunner(d *deliver.Deliverer, max int) *queueRunner {
@@ -80,7 +84,7 @@ func (q *queueRunner) runQueue(opt deliver.Options, pid int) {
 	run := *q.d
 	run.Conns = transport.NewConns()
 	defer run.Conns.Close()
-	q = &queueRunner{d: &run, sem: q.sem}
+	q = &queueRunner{d: &run, sem: q.sem, selectRcpt: q.selectRcpt, selectSender: q.selectSender}
 	ids, err := q.d.Spool.List()
 	if err != nil {
 		q.d.Log.Panic("", "queue run: "+err.Error())
@@ -88,7 +92,9 @@ func (q *queueRunner) runQueue(opt deliver.Options, pid int) {
 	}
 	q.d.Log.Main("", fmt.Sprintf("Start queue run: pid=%d", pid))
 	for _, id := range ids {
-		q.start(id, opt)
+		if q.selected(id) {
+			q.start(id, opt)
+		}
 	}
 	q.wg.Wait()
 	q.d.Log.Main("", fmt.Sprintf("End queue run: pid=%d", pid))
@@ -135,13 +141,15 @@ func (r *run) queueAction() int {
 			q.start(id, deliver.Options{})
 		}
 	}
-	opt := deliver.Options{Force: r.opts.QueueForce > 0 || r.opts.MsgAction == "M", Thaw: r.opts.QueueForce > 1}
-	if r.opts.MsgAction == "M" {
+	opt := deliver.Options{Force: r.opts.QueueForce > 0 || r.opts.MsgAction == "M", Thaw: r.opts.QueueForce > 1,
+		GiveUp: r.opts.MsgAction == "Mg"}
+	if r.opts.MsgAction == "M" || r.opts.MsgAction == "Mg" {
 		for _, id := range r.opts.Args {
 			q.deliver(id, opt)
 		}
 		return 0
 	}
+	q.selectRcpt, q.selectSender = r.opts.SelectRecipient, r.opts.SelectSender
 	q.runQueue(opt, os.Getpid())
 	return 0
 }
@@ -215,3 +223,26 @@ func (r *run) messageOp(sp *spool.Spool, lg *eximlog.Logger, id, who string) err
 }
 
 var _ = user.Current
+
+// selected applies -R and -S to a queued message.
+func (q *queueRunner) selected(id string) bool {
+	if q.selectRcpt == "" && q.selectSender == "" {
+		return true
+	}
+	h, err := q.d.Spool.ReadHeader(id)
+	if err != nil {
+		return false
+	}
+	if q.selectSender != "" && !strings.Contains(strings.ToLower(h.Sender), strings.ToLower(q.selectSender)) {
+		return false
+	}
+	if q.selectRcpt == "" {
+		return true
+	}
+	for _, rc := range h.Recipients {
+		if !h.Delivered(rc.Address) && strings.Contains(strings.ToLower(rc.Address), strings.ToLower(q.selectRcpt)) {
+			return true
+		}
+	}
+	return false
+}

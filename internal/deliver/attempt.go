@@ -52,6 +52,11 @@ func (r *attempt) routeAll() {
 			continue // delivered earlier, or a duplicate
 		}
 		seen[a.Unique] = true
+		if r.opt.GiveUp {
+			a.Result, a.Message = item.Fail, "delivery cancelled by administrator"
+			r.failed = append(r.failed, a)
+			continue
+		}
 		if a.Transport != "" && (a.Pipe != "" || a.File != "") {
 			r.routed = append(r.routed, a) // a redirection's pipe or file
 			continue

@@ -58,6 +58,9 @@ type Deliverer struct {
 type Options struct {
 	Force bool // -M, -qf: ignore retry times and freezing
 	Thaw  bool // -qff: deliver frozen messages too
+	// GiveUp is -Mg: every undelivered address fails, "delivery
+	// cancelled by administrator", and is reported to the sender.
+	GiveUp bool
 }
 
 // ErrLocked: another process is delivering the message.
