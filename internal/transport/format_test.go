@@ -145,3 +145,15 @@ func TestSizeValue(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkWriteMessage(b *testing.B) {
+	body := bytes.Repeat([]byte("a line of a message body, From here and . there\n"), 20000) // ~1 MB
+	msg := message(simpleHeaders, string(body), false, false)
+	o := &WriteOptions{CRLF: true, EndDot: true, CheckString: ".", EscapeString: ".."}
+	b.SetBytes(int64(len(body)))
+	for i := 0; i < b.N; i++ {
+		if _, err := WriteMessage(io.Discard, msg, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package transport
 
-import "bufio"
+import (
+	"bufio"
+	"bytes"
+)
 
 // lineWriter formats the message as Exim's write_chunk does: LF becomes
 // CRLF when asked, CRLF becomes LF for a wire-format body written without
@@ -49,13 +52,33 @@ func (lw *lineWriter) setWireBody(wire bool, crlfOut bool) {
 }
 
 func (lw *lineWriter) Write(p []byte) (int, error) {
-	for _, c := range p {
-		lw.put(c)
+	n := len(p)
+	for len(p) > 0 && lw.err == nil {
+		if lw.matched >= 0 || lw.pendingCR {
+			lw.put(p[0])
+			p = p[1:]
+			continue
+		}
+		// Copy the run of ordinary bytes up to the next line end (or CR
+		// when CRs are dropped) in one go.
+		i := bytes.IndexByte(p, '\n')
+		if lw.stripCR {
+			if j := bytes.IndexByte(p, '\r'); j >= 0 && (i < 0 || j < i) {
+				i = j
+			}
+		}
+		if i < 0 {
+			lw.emit(p...)
+			break
+		}
+		lw.emit(p[:i]...)
+		lw.put(p[i])
+		p = p[i+1:]
 	}
 	if lw.err != nil {
 		return 0, lw.err
 	}
-	return len(p), nil
+	return n, nil
 }
 
 func (lw *lineWriter) WriteString(s string) {

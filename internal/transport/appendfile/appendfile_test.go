@@ -266,3 +266,61 @@ func TestDevNullAndDontDeliver(t *testing.T) {
 	}
 	_ = time.Now
 }
+
+// TestGeneratedFile delivers to a file and a directory named by a
+// redirection ($address_file), with no file or directory option.
+func TestGeneratedFile(t *testing.T) {
+	mail := t.TempDir()
+	cfg, tp := setup(t, "primary_hostname = test.example\nbegin transports\nt:\n  driver = appendfile\n", "t")
+	parent := item.New("jo@test.example")
+	a := parent.Child(mail + "/saved")
+	a.File = a.Address
+	deliver(cfg, tp, newMessage(testMessageHeaders, "body\n"), a)
+	expect(t, a, item.OK, 0, "")
+	if b, _ := os.ReadFile(mail + "/saved"); !strings.HasPrefix(string(b), "From sender@example.org ") {
+		t.Errorf("saved %q", b)
+	}
+	d := parent.Child(mail + "/folder/")
+	d.File = d.Address
+	deliver(cfg, tp, newMessage(testMessageHeaders, "body\n"), d)
+	expect(t, d, item.OK, 0, "")
+	if names, _ := filepath.Glob(mail + "/folder/q*"); len(names) != 1 {
+		t.Errorf("folder holds %v", names)
+	}
+}
+
+func BenchmarkMboxDelivery(b *testing.B) {
+	mail := b.TempDir()
+	cfg, err := conf.Parse("t.conf", "primary_hostname = test.example\nbegin transports\nt:\n  driver = appendfile\n  file = "+mail+"/box\n", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tp, _ := New(cfg.Transport("t"))
+	body := strings.Repeat("a line of a message body of some length\n", 250) // 10 KB
+	b.SetBytes(int64(len(body)))
+	for i := 0; i < b.N; i++ {
+		a := item.New("jo@test.example")
+		deliver(cfg, tp, newMessage(testMessageHeaders, body), a)
+		if a.Result != item.OK {
+			b.Fatal(a.Message)
+		}
+	}
+}
+
+func BenchmarkMaildirDelivery(b *testing.B) {
+	mail := b.TempDir()
+	cfg, err := conf.Parse("t.conf", "primary_hostname = test.example\nbegin transports\nt:\n  driver = appendfile\n  directory = "+mail+"/Maildir\n  maildir_format\n", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tp, _ := New(cfg.Transport("t"))
+	body := strings.Repeat("a line of a message body of some length\n", 250)
+	b.SetBytes(int64(len(body)))
+	for i := 0; i < b.N; i++ {
+		a := item.New("jo@test.example")
+		deliver(cfg, tp, newMessage(testMessageHeaders, body), a)
+		if a.Result != item.OK {
+			b.Fatal(a.Message)
+		}
+	}
+}
