@@ -222,7 +222,9 @@ func itemEnv(e *expander, s string, i int, fl flags, o *buf, name string) (int, 
 		return j + 1, e.curly("missing '}' for name arg of env")
 	}
 	v, ok := e.c.lookupEnv(key)
-	e.setValue(v, true, ok)
+	// The environment is the administrator's (keep_environment): Exim
+	// 4.96 treats ${env} values as untainted (checked with appendfile).
+	e.setValue(v, false, ok)
 	return e.yesNo(s, j+1, fl, ok, saved, o, "env")
 }
 
