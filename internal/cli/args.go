@@ -14,16 +14,16 @@ const (
 	ModePrint    Mode = "bP" // -bP: print configuration options
 	ModeVersion  Mode = "bV" // -bV: version, features, configuration check
 	ModeHelp     Mode = "help"
-	ModeDaemon   Mode = "bd"        // -bd: the SMTP daemon
-	ModeSMTP     Mode = "bs"        // -bs: SMTP on standard input and output
-	ModeHostCk   Mode = "bh"        // -bh IP: host checking session
-	ModeMessage  Mode = "bm"        // -bm / -t: a message on standard input
-	ModeQueue    Mode = "bp"        // -bp, -bpc, -bpr, -bpu, -bpa: list the queue
-	ModeRun      Mode = "q"         // -q, -qf, -qff, -M and the other -M options
-	ModeChild    Mode = "MCdeliver" // a local delivery child (internal)
-	ModeHintsDB  Mode = "hintsdb"   // -bdumpdb, -btidydb: the hints databases
-	ModeAddrTest Mode = "bt"        // -bt: address testing
-	ModeVerify   Mode = "bv"        // -bv, -bvs: address verification
+	ModeDaemon   Mode = "bd"       // -bd: the SMTP daemon
+	ModeSMTP     Mode = "bs"       // -bs: SMTP on standard input and output
+	ModeHostCk   Mode = "bh"       // -bh IP: host checking session
+	ModeMessage  Mode = "bm"       // -bm / -t: a message on standard input
+	ModeQueue    Mode = "bp"       // -bp, -bpc, -bpr, -bpu, -bpa: list the queue
+	ModeRun      Mode = "q"        // -q, -qf, -qff, -M and the other -M options
+	ModeChild    Mode = "MCworker" // a local delivery worker (internal)
+	ModeHintsDB  Mode = "hintsdb"  // -bdumpdb, -btidydb: the hints databases
+	ModeAddrTest Mode = "bt"       // -bt: address testing
+	ModeVerify   Mode = "bv"       // -bv, -bvs: address verification
 )
 
 // Options is the parsed command line.
@@ -158,7 +158,7 @@ func (o *Options) parseOne(a string, rest []string) ([]string, error) {
 		rest = rest[1:]
 	case a == "-N":
 		o.NoDelivery = true
-	case a == "-MCdeliver":
+	case a == "-MCworker":
 		o.Mode = ModeChild
 	case a == "-R" || a == "-S":
 		if len(rest) == 0 {

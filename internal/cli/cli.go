@@ -62,7 +62,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case ModeRun:
 		return r.queueAction()
 	case ModeChild:
-		return r.childDeliver()
+		return r.workerMain()
 	case ModeHintsDB:
 		return r.hintsDB()
 	default:

@@ -34,7 +34,7 @@ func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger
 	d.Bounce = bounceFunc(cfg, lg, base, submit)
 	d.Retry = retryFunc(cfg, sp, lg, base)
 	d.RetryCheck = retryChecker(cfg, sp, base)
-	d.RunAs = r.runAsFunc(lg)
+	d.RunAs = newWorkerPool(r, lg, int(cfg.Int("remote_max_parallel"))).runAs
 	return d, nil
 }
 
