@@ -1,5 +1,7 @@
 package acl
 
+import "exigo/internal/expand/funcs"
+
 import "strings"
 
 // dequoteWord takes the next word of s as Exim's string_dequote does: up
@@ -34,38 +36,6 @@ func dequoteWord(s string) (word, rest string) {
 // escapeAt decodes the backslash escape at s[i] (Exim's
 // string_interpret_escape) and gives the index after it.
 func escapeAt(s string, i int) (byte, int) {
-	c := s[i+1]
-	i += 2
-	if c >= '0' && c <= '7' {
-		v := int(c - '0')
-		for k := 0; k < 2 && i < len(s) && s[i] >= '0' && s[i] <= '7'; k++ {
-			v = v*8 + int(s[i]-'0')
-			i++
-		}
-		return byte(v), i
-	}
-	if c == 'x' {
-		v := 0
-		for k := 0; k < 2 && i < len(s) && hexDigit(s[i]) >= 0; k++ {
-			v = v*16 + hexDigit(s[i])
-			i++
-		}
-		return byte(v), i
-	}
-	if e, ok := map[byte]byte{'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v'}[c]; ok {
-		return e, i
-	}
-	return c, i
-}
-
-func hexDigit(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
+	c, n := funcs.InterpretEscape(s[i+1:])
+	return c, i + 1 + n
 }

@@ -1,6 +1,7 @@
 package lookup
 
 import (
+	"exigo/internal/expand/funcs"
 	"strings"
 )
 
@@ -110,7 +111,7 @@ func dequoteKey(line string) (key, rest string) {
 	i := 1
 	for i < len(line) && line[i] != '"' {
 		if line[i] == '\\' && i+1 < len(line) {
-			c, n := interpretEscape(line[i+1:])
+			c, n := funcs.InterpretEscape(line[i+1:])
 			b.WriteByte(c)
 			i += 1 + n
 			continue
@@ -122,54 +123,6 @@ func dequoteKey(line string) (key, rest string) {
 		i++ // past the closing quote
 	}
 	return b.String(), line[i:]
-}
-
-// interpretEscape decodes the escape whose text (after the backslash) is
-// s, returning the byte and how many bytes of s it used: \b \f \n \r \t
-// \v, up to three octal digits, \x with up to two hex digits; any other
-// character stands for itself.
-func interpretEscape(s string) (byte, int) {
-	switch c := s[0]; c {
-	case 'b':
-		return '\b', 1
-	case 'f':
-		return '\f', 1
-	case 'n':
-		return '\n', 1
-	case 'r':
-		return '\r', 1
-	case 't':
-		return '\t', 1
-	case 'v':
-		return '\v', 1
-	case 'x':
-		v, n := 0, 1
-		for n < 3 && n < len(s) && hexVal(s[n]) >= 0 {
-			v = v*16 + hexVal(s[n])
-			n++
-		}
-		return byte(v), n
-	default:
-		if c < '0' || c > '7' {
-			return c, 1
-		}
-		v, n := 0, 0
-		for n < 3 && n < len(s) && s[n] >= '0' && s[n] <= '7' {
-			v = v*8 + int(s[n]-'0')
-			n++
-		}
-		return byte(v), n
-	}
-}
-
-func hexVal(c byte) int {
-	switch {
-	case isDigit(c):
-		return int(c - '0')
-	case (c|0x20) >= 'a' && (c|0x20) <= 'f':
-		return int(c|0x20) - 'a' + 10
-	}
-	return -1
 }
 
 // lowerASCII lower-cases A-Z only, as C's tolower does in the C locale,

@@ -1,6 +1,7 @@
 package router
 
 import (
+	"exigo/internal/expand/funcs"
 	"fmt"
 	"strings"
 
@@ -242,7 +243,7 @@ func dequoteWord(s string) (word, rest string) {
 	i := 1
 	for ; i < len(s) && s[i] != '"'; i++ {
 		if s[i] == '\\' && i+1 < len(s) {
-			c, n := interpretEscape(s[i+1:])
+			c, n := funcs.InterpretEscape(s[i+1:])
 			b.WriteByte(c)
 			i += n
 			continue
@@ -253,55 +254,4 @@ func dequoteWord(s string) (word, rest string) {
 		i++
 	}
 	return b.String(), s[i:]
-}
-
-// interpretEscape is string_interpret_escape for the text after a
-// backslash: the byte it stands for and how many bytes it used.
-func interpretEscape(s string) (byte, int) {
-	c := s[0]
-	switch {
-	case c >= '0' && c <= '7':
-		v, n := 0, 0
-		for n < 3 && n < len(s) && s[n] >= '0' && s[n] <= '7' {
-			v = v*8 + int(s[n]-'0')
-			n++
-		}
-		return byte(v), n
-	case c == 'x':
-		v, n := 0, 1
-		for n < 3 && n < len(s) && isHexDigit(s[n]) {
-			v = v*16 + hexVal(s[n])
-			n++
-		}
-		return byte(v), n
-	}
-	switch c {
-	case 'b':
-		return '\b', 1
-	case 'f':
-		return '\f', 1
-	case 'n':
-		return '\n', 1
-	case 'r':
-		return '\r', 1
-	case 't':
-		return '\t', 1
-	case 'v':
-		return '\v', 1
-	}
-	return c, 1
-}
-
-func isHexDigit(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-func hexVal(c byte) int {
-	switch {
-	case c >= 'a':
-		return int(c-'a') + 10
-	case c >= 'A':
-		return int(c-'A') + 10
-	}
-	return int(c - '0')
 }

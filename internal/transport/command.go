@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"exigo/internal/expand/funcs"
 	"fmt"
 	"strings"
 
@@ -143,7 +144,7 @@ func doubleQuoted(s string) (arg, rest string) {
 	i := 0
 	for i < len(s) && s[i] != '"' {
 		if s[i] == '\\' && i+1 < len(s) {
-			c, n := interpretEscape(s[i+1:])
+			c, n := funcs.InterpretEscape(s[i+1:])
 			b.WriteByte(c)
 			i += 1 + n
 			continue
@@ -155,56 +156,4 @@ func doubleQuoted(s string) (arg, rest string) {
 		i++
 	}
 	return b.String(), s[i:]
-}
-
-// interpretEscape reads the escape after a backslash (Exim's
-// string_interpret_escape): \n \r \t \b \f \v, up to three octal digits,
-// \x and up to two hex digits; any other character stands for itself.
-func interpretEscape(s string) (byte, int) {
-	c := s[0]
-	switch {
-	case c >= '0' && c <= '7':
-		v, n := 0, 0
-		for n < 3 && n < len(s) && s[n] >= '0' && s[n] <= '7' {
-			v = v*8 + int(s[n]-'0')
-			n++
-		}
-		return byte(v), n
-	case c == 'x':
-		v, n := 0, 1
-		for n < 3 && n < len(s) && isHex(s[n]) {
-			v = v*16 + hexValue(s[n])
-			n++
-		}
-		return byte(v), n
-	}
-	switch c {
-	case 'b':
-		return '\b', 1
-	case 'f':
-		return '\f', 1
-	case 'n':
-		return '\n', 1
-	case 'r':
-		return '\r', 1
-	case 't':
-		return '\t', 1
-	case 'v':
-		return '\v', 1
-	}
-	return c, 1
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-func hexValue(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	}
-	return int(c-'A') + 10
 }
