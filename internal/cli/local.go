@@ -12,17 +12,8 @@ import (
 // localMessage is -bm / -t and the sendmail interface: read a message
 // from standard input and queue it.
 func (r *run) localMessage() int {
-	cfg, ok := r.configOrDie()
+	cfg, srv, ok := r.serverForCommand()
 	if !ok {
-		return 1
-	}
-	if err := setupResolver(cfg); err != nil {
-		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
-		return 1
-	}
-	srv, err := r.newServer(cfg, false)
-	if err != nil {
-		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
 	}
 	wait := r.startDelivery(srv)

@@ -103,32 +103,14 @@ func (q *queueRunner) runQueue(opt deliver.Options, pid int) {
 // queueAction is -q (one queue run), -M (deliver these messages now),
 // -Mrm, -Mf, -Mt, -Mg, -Mvh, -Mvb, -Mvl.
 func (r *run) queueAction() int {
-	cfg, ok := r.configOrDie()
+	cfg, submit, ok := r.serverForCommand()
 	if !ok {
 		return 1
 	}
-	if err := setupResolver(cfg); err != nil {
-		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
-		return 1
-	}
-	lg, err := r.newLogger(cfg, nil)
-	if err != nil {
-		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
-		return 1
-	}
-	sp, err := spool.Open(spoolDir(cfg), cfg.Bool("split_spool_directory"))
-	if err != nil {
-		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
-		return 1
-	}
+	lg, sp := submit.Log, submit.Spool
 	switch r.opts.MsgAction {
 	case "Mrm", "Mf", "Mt", "Mvh", "Mvb", "Mvl":
 		return r.messageOps(sp, lg)
-	}
-	submit, err := r.newServer(cfg, false)
-	if err != nil {
-		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
-		return 1
 	}
 	d, err := r.newDeliverer(cfg, sp, lg, submit)
 	if err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"exigo/internal/conf"
 	"exigo/internal/deliver"
 	"fmt"
 	"net/netip"
@@ -49,17 +50,8 @@ func (r *run) hostCheck() int {
 // smtpStdio is -bs: SMTP on standard input and output from a local
 // process (or, with -oMa, as if from that host).
 func (r *run) smtpStdio() int {
-	cfg, ok := r.configOrDie()
+	_, srv, ok := r.serverForCommand()
 	if !ok {
-		return 1
-	}
-	if err := setupResolver(cfg); err != nil {
-		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
-		return 1
-	}
-	srv, err := r.newServer(cfg, false)
-	if err != nil {
-		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
 	}
 	wait := r.startDelivery(srv)
@@ -139,4 +131,24 @@ func (r *run) startDelivery(srv *smtpd.Server) func() {
 		q.start(id, deliver.Options{})
 	}
 	return q.wg.Wait
+}
+
+// serverForCommand loads the configuration, sets up the resolver and
+// builds the SMTP server a command (-bs, -bm, -q) receives through,
+// reporting problems on standard error.
+func (r *run) serverForCommand() (*conf.Config, *smtpd.Server, bool) {
+	cfg, ok := r.configOrDie()
+	if !ok {
+		return nil, nil, false
+	}
+	if err := setupResolver(cfg); err != nil {
+		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
+		return nil, nil, false
+	}
+	srv, err := r.newServer(cfg, false)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
+		return nil, nil, false
+	}
+	return cfg, srv, true
 }
