@@ -3,13 +3,12 @@ package router
 import (
 	"fmt"
 	"io"
-	"sort"
-	"sync"
 
 	"exigo/internal/conf"
 	"exigo/internal/dnsx"
 	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/registry"
 )
 
 // Env is what routing an address needs.
@@ -57,36 +56,18 @@ type Driver interface {
 // Factory builds a driver for one configured router instance.
 type Factory func(r *conf.Driver) (Driver, error)
 
-var (
-	mu       sync.RWMutex
-	registry = map[string]Factory{}
-)
+var driverTable registry.Registry[Factory]
 
 // Register adds a router driver ("accept", "redirect", ...).
-func Register(driver string, f Factory) {
-	mu.Lock()
-	defer mu.Unlock()
-	registry[driver] = f
-}
+func Register(driver string, f Factory) { driverTable.Register(driver, f) }
 
 // Drivers lists the registered driver names.
-func Drivers() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	var out []string
-	for n := range registry {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
+func Drivers() []string { return driverTable.Names() }
 
 // NewDriver builds the driver of one router instance.
 func NewDriver(r *conf.Driver) (Driver, error) {
-	mu.RLock()
-	f := registry[r.Driver]
-	mu.RUnlock()
-	if f == nil {
+	f, ok := driverTable.Get(r.Driver)
+	if !ok {
 		return nil, fmt.Errorf("router %s: driver %q is not available in this build", r.Name, r.Driver)
 	}
 	return f(r)

@@ -6,14 +6,13 @@ package transport
 import (
 	"fmt"
 	"io"
-	"sort"
-	"sync"
 	"time"
 
 	"exigo/internal/conf"
 	"exigo/internal/eximlog"
 	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/registry"
 	"exigo/internal/retry"
 	"exigo/internal/spool"
 )
@@ -59,38 +58,20 @@ type Transport interface {
 // Factory builds a transport instance from its configuration.
 type Factory func(d *conf.Driver) (Transport, error)
 
-var (
-	mu       sync.RWMutex
-	registry = map[string]Factory{}
-)
+var driverTable registry.Registry[Factory]
 
 // Register adds a transport driver ("appendfile", "smtp", ...).
-func Register(driver string, f Factory) {
-	mu.Lock()
-	defer mu.Unlock()
-	registry[driver] = f
-}
+func Register(driver string, f Factory) { driverTable.Register(driver, f) }
 
 // Drivers lists the registered driver names.
-func Drivers() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	var out []string
-	for n := range registry {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
+func Drivers() []string { return driverTable.Names() }
 
 // Build makes every transport of the configuration, by name.
 func Build(cfg *conf.Config) (map[string]Transport, error) {
 	out := map[string]Transport{}
 	for _, d := range cfg.Transports {
-		mu.RLock()
-		f := registry[d.Driver]
-		mu.RUnlock()
-		if f == nil {
+		f, ok := driverTable.Get(d.Driver)
+		if !ok {
 			return nil, fmt.Errorf("transport %s: driver %q is not available in this build", d.Name, d.Driver)
 		}
 		t, err := f(d)
