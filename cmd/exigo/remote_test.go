@@ -43,6 +43,7 @@ rcpt:
 func senderConf(dir string, port int) string {
 	return fmt.Sprintf(`
 primary_hostname = sender.test
+delay_warning = 1s : 1h
 spool_directory = %[1]s/spool
 log_file_path = %[1]s/log/%%slog
 begin routers
@@ -143,6 +144,20 @@ func TestRemoteDelivery(t *testing.T) {
 	log = readFile(t, filepath.Join(a, "log", "mainlog"))
 	if !strings.Contains(log, newest+" ** later@remote.test: delivery cancelled by administrator") {
 		t.Errorf("-Mg: mainlog:\n%s", log)
+	}
+
+	// Still deferred a second later: the sender gets a delay warning.
+	time.Sleep(1100 * time.Millisecond)
+	runAs(t, a, bin, "", "-C", conf, "-qf")
+	warned := false
+	files, _ = filepath.Glob(filepath.Join(a, "Maildir", "new", "*"))
+	for _, f := range files {
+		if b, _ := os.ReadFile(f); strings.Contains(string(b), "Subject: Warning: message") && strings.Contains(string(b), "later@remote.test") {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Errorf("no delay warning in the sender's Maildir (%d files); mainlog:\n%s", len(files), readFile(t, filepath.Join(a, "log", "mainlog")))
 	}
 
 	// After the retry time, a queue run delivers the deferred address.

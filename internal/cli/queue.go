@@ -32,6 +32,8 @@ func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger
 		Route: routeFunc(cfg), BaseCtx: base,
 	}
 	d.Bounce = bounceFunc(cfg, lg, base, submit)
+	d.Warn = warnFunc(cfg, lg, base, submit)
+	d.Frozen = frozenFunc(cfg)
 	d.Retry = retryFunc(cfg, sp, lg, base)
 	d.RetryCheck = retryChecker(cfg, sp, base)
 	d.RunAs = newWorkerPool(r, lg, int(cfg.Int("remote_max_parallel"))).runAs
@@ -123,7 +125,9 @@ func (r *run) queueAction() int {
 			q.start(id, deliver.Options{})
 		}
 	}
-	opt := deliver.Options{Force: r.opts.QueueForce > 0 || r.opts.MsgAction == "M", Thaw: r.opts.QueueForce > 1,
+	// -M thaws a frozen message before delivering it; -qff does too.
+	opt := deliver.Options{Force: r.opts.QueueForce > 0 || r.opts.MsgAction == "M",
+		Thaw:   r.opts.QueueForce > 1 || r.opts.MsgAction == "M",
 		GiveUp: r.opts.MsgAction == "Mg"}
 	if r.opts.MsgAction == "M" || r.opts.MsgAction == "Mg" {
 		for _, id := range r.opts.Args {

@@ -45,25 +45,68 @@ func bounceFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Contex
 			return err
 		}
 		for _, rep := range reports {
-			for _, l := range rep.Logs {
-				if l.Panic {
-					lg.Panic(msg.ID, l.Text)
-				} else {
-					lg.Main(msg.ID, l.Text)
-				}
-			}
-			if submit == nil {
-				return fmt.Errorf("no way to queue the failure report")
-			}
-			_, err := submit.ReceiveLocal(smtpd.LocalMessage{
-				In: bytes.NewReader(rep.Data), Login: callerLogin(), Sender: "",
-				Extract: true, DotIsData: true, Reference: msg.ID,
-			})
-			if err != nil {
+			if err := queueNotice(lg, submit, msg.ID, rep.Notice); err != nil {
 				return err
 			}
 		}
 		return nil
+	}
+}
+
+// queueNotice logs what building a report wrote and queues the report as
+// a local message from <>, as Exim pipes it to "exim -t -oem -oi -f <>".
+func queueNotice(lg *eximlog.Logger, submit *smtpd.Server, ref string, n *bounce.Notice) error {
+	for _, l := range n.Logs {
+		if l.Panic {
+			lg.Panic(ref, l.Text)
+		} else {
+			lg.Main(ref, l.Text)
+		}
+	}
+	if submit == nil {
+		return fmt.Errorf("no way to queue the report")
+	}
+	_, err := submit.ReceiveLocal(smtpd.LocalMessage{
+		In: bytes.NewReader(n.Data), Login: callerLogin(), Sender: "",
+		Extract: true, DotIsData: true, Reference: ref,
+	})
+	return err
+}
+
+// warnFunc sends delay warnings (delay_warning, delay_warning_condition).
+func warnFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Context, submit *smtpd.Server) func(*transport.Message, []*item.Address) int {
+	return func(msg *transport.Message, deferred []*item.Address) int {
+		n, count, err := bounce.Warning(cfg, base(), msg, deferred, time.Now(),
+			bounce.WarningOptions{Log: func(l string) { lg.Panic(msg.ID, l) }})
+		if err != nil {
+			lg.Main(msg.ID, "delay warning not sent: "+err.Error())
+			return 0
+		}
+		if n == nil {
+			return 0
+		}
+		if err := queueNotice(lg, submit, msg.ID, n); err != nil {
+			lg.Main(msg.ID, "delay warning not sent: "+err.Error())
+			return 0
+		}
+		return count
+	}
+}
+
+// frozenFunc applies timeout_frozen_after, ignore_bounce_errors_after,
+// auto_thaw and forced thaws to a frozen message.
+func frozenFunc(cfg *conf.Config) func(*spool.Header, deliver.Options) (bool, bool, string) {
+	return func(h *spool.Header, opt deliver.Options) (bool, bool, string) {
+		t := bounce.Frozen(cfg, h, time.Now(), bounce.FrozenOptions{Forced: opt.Force, ForceThaw: opt.Thaw, Admin: true})
+		switch t {
+		case bounce.StayFrozen:
+			return false, false, t.LogLine()
+		case bounce.TimedOut:
+			return false, true, t.LogLine()
+		case bounce.NotFrozen:
+			return true, false, ""
+		}
+		return true, false, t.LogLine()
 	}
 }
 

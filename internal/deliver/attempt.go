@@ -54,6 +54,9 @@ func (r *attempt) routeAll() {
 		seen[a.Unique] = true
 		if r.opt.GiveUp {
 			a.Result, a.Message = item.Fail, "delivery cancelled by administrator"
+			if r.opt.GiveUpReason != "" {
+				a.Message = r.opt.GiveUpReason
+			}
 			r.failed = append(r.failed, a)
 			continue
 		}

@@ -42,6 +42,13 @@ type Deliverer struct {
 	Route      RouteFunc
 	Bounce     BounceFunc
 	Retry      RetryFunc
+	// Frozen decides for a frozen message: deliver it (thaw), cancel it
+	// (every address fails with line as the reason), or leave it; line is
+	// logged. nil: frozen messages stay frozen unless forced.
+	Frozen func(h *spool.Header, opt Options) (thaw, cancel bool, line string)
+	// Warn sends a delay warning when one is due and returns the new
+	// warning count for the -H file (0: none sent).
+	Warn func(msg *transport.Message, deferred []*item.Address) int
 	// Conns keeps SMTP connections for reuse across messages (one queue
 	// run); nil: none kept.
 	Conns *transport.Conns
@@ -61,6 +68,8 @@ type Options struct {
 	// GiveUp is -Mg: every undelivered address fails, "delivery
 	// cancelled by administrator", and is reported to the sender.
 	GiveUp bool
+	// GiveUpReason replaces "delivery cancelled by administrator".
+	GiveUpReason string
 }
 
 // ErrLocked: another process is delivering the message.
@@ -90,9 +99,21 @@ func (d *Deliverer) Deliver(id string, opt Options) error {
 			h.NonRecipients, _ = h.NonRecipients.Insert(a)
 		}
 	}
-	if h.Frozen && !opt.Thaw {
-		d.Log.Main(id, "Message is frozen")
-		return nil
+	if h.Frozen {
+		thaw, cancel, line := opt.Thaw, false, "Message is frozen"
+		if d.Frozen != nil {
+			thaw, cancel, line = d.Frozen(h, opt)
+		}
+		if line != "" {
+			d.Log.Main(id, line)
+		}
+		switch {
+		case cancel:
+			opt.GiveUp, opt.GiveUpReason = true, line
+		case !thaw:
+			return nil
+		}
+		h.Frozen = false
 	}
 	run := &attempt{d: d, h: h, id: id, msg: d.message(h), opt: opt}
 	run.routeAll()

@@ -67,6 +67,15 @@ func (r *attempt) finish() {
 		return
 	}
 	r.h.DeliverFirsttime = false
+	if r.d.Warn != nil && len(r.deferred) > 0 {
+		chain := make([]*item.Address, len(r.deferred))
+		for i, a := range r.deferred {
+			chain[len(r.deferred)-1-i] = a
+		}
+		if n := r.d.Warn(r.msg, chain); n > 0 {
+			r.h.WarningCount = n
+		}
+	}
 	if err := r.d.Spool.Rewrite(r.h); err != nil {
 		r.d.Log.Panic(r.id, "failed to rewrite -H file: "+err.Error())
 		r.err = err
