@@ -113,6 +113,9 @@ func frozenFunc(cfg *conf.Config) func(*spool.Header, deliver.Options) (bool, bo
 // retryFunc keeps the retry database up to date after each attempt.
 func retryFunc(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger, base func() *expand.Context) deliver.RetryFunc {
 	return func(msg *transport.Message, succeeded, failed, deferred []*item.Address) []*item.Address {
+		if !retry.Needed(succeeded, failed, deferred) {
+			return nil
+		}
 		ctx := base()
 		rules, err := retry.New(cfg, ctx.Lists, ctx.Expand)
 		if err != nil {

@@ -24,6 +24,7 @@ type attempt struct {
 	failed    []*item.Address
 	deferred  []*item.Address
 	journal   *spool.Journal
+	unsynced  []string // done in memory, not yet in the journal
 	// children counts the undelivered descendants of each top address.
 	pendingKids map[*item.Address]int
 }
@@ -97,6 +98,7 @@ func (r *attempt) transportAll() {
 		env.Retry = r.d.RetryCheck(r.h, r.opt)
 	}
 	for _, batch := range r.batches() {
+		r.syncJournal()
 		t := r.d.Transports[batch[0].Transport]
 		if t == nil {
 			for _, a := range batch {
@@ -154,29 +156,4 @@ func hostKey(hs []item.Host) string {
 		b.WriteString(h.Name + "/" + h.Address + ",")
 	}
 	return b.String()
-}
-
-// markDelivered records a delivery in the journal at once, and the
-// envelope recipient too once nothing derived from it is left.
-func (r *attempt) markDelivered(a *item.Address) {
-	r.delivered = append(r.delivered, a)
-	if r.journal == nil {
-		j, err := r.d.Spool.OpenJournal(r.id)
-		if err != nil {
-			r.d.Log.Panic(r.id, "cannot open journal file: "+err.Error())
-			return
-		}
-		r.journal = j
-	}
-	r.note(a.Unique)
-}
-
-func (r *attempt) note(unique string) {
-	if r.h.Delivered(unique) {
-		return
-	}
-	if err := r.journal.Delivered(unique); err != nil {
-		r.d.Log.Panic(r.id, "journal write failed: "+err.Error())
-	}
-	r.h.NonRecipients, _ = r.h.NonRecipients.Insert(unique)
 }

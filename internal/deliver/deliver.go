@@ -1,8 +1,9 @@
 // Package deliver delivers one spooled message: it routes each
-// undelivered recipient, runs the transports, records every delivery in
-// the -J journal at once, logs Exim's =>, **, == and Completed lines,
-// hands failures to the bounce generator and deferrals to the retry
-// database, and finally updates or removes the spool files.
+// undelivered recipient, runs the transports, records deliveries in the
+// -J journal before anything further is delivered, logs Exim's =>, **,
+// == and Completed lines, hands failures to the bounce generator and
+// deferrals to the retry database, and finally updates or removes the
+// spool files.
 package deliver
 
 import (

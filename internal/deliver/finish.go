@@ -8,6 +8,11 @@ import (
 // message is removed when every recipient is done, else its -H file is
 // rewritten with the delivered ones and the journal dropped.
 func (r *attempt) finish() {
+	defer func() {
+		if r.journal != nil {
+			r.journal.Close()
+		}
+	}()
 	if r.d.Retry != nil {
 		expired := r.d.Retry(r.msg, r.delivered, r.failed, r.deferred)
 		gone := map[*item.Address]bool{}
@@ -31,6 +36,7 @@ func (r *attempt) finish() {
 		r.logFailure(a)
 	}
 	if len(r.failed) > 0 {
+		r.syncJournal()
 		r.bounce()
 	}
 	pending := map[string]bool{}
@@ -38,9 +44,7 @@ func (r *attempt) finish() {
 		pending[a.Top().Address] = true
 	}
 	for _, a := range r.failed {
-		if r.journal != nil || r.openJournal() {
-			r.note(a.Unique)
-		}
+		r.note(a.Unique)
 	}
 	allDone := true
 	for _, rc := range r.h.Recipients {
@@ -51,12 +55,7 @@ func (r *attempt) finish() {
 			allDone = false
 			continue
 		}
-		if r.journal != nil || r.openJournal() {
-			r.note(rc.Address)
-		}
-	}
-	if r.journal != nil {
-		r.journal.Close()
+		r.note(rc.Address)
 	}
 	if allDone {
 		r.d.Log.Main(r.id, "Completed")
@@ -68,6 +67,7 @@ func (r *attempt) finish() {
 	}
 	r.h.DeliverFirsttime = false
 	if r.d.Warn != nil && len(r.deferred) > 0 {
+		r.syncJournal()
 		chain := make([]*item.Address, len(r.deferred))
 		for i, a := range r.deferred {
 			chain[len(r.deferred)-1-i] = a
@@ -82,16 +82,6 @@ func (r *attempt) finish() {
 		return
 	}
 	r.d.Spool.RemoveJournal(r.id)
-}
-
-func (r *attempt) openJournal() bool {
-	j, err := r.d.Spool.OpenJournal(r.id)
-	if err != nil {
-		r.d.Log.Panic(r.id, "cannot open journal file: "+err.Error())
-		return false
-	}
-	r.journal = j
-	return true
 }
 
 // bounce reports failures (the hook decides who gets what, and logs

@@ -202,3 +202,19 @@ func suffixed(s, why string) string {
 	}
 	return s + ": " + why
 }
+
+// Needed reports whether any address, or an ancestor of one, carries a
+// retry item: when none does, Apply would not touch the database, so the
+// caller need not open it (most successful deliveries).
+func Needed(chains ...[]*item.Address) bool {
+	for _, chain := range chains {
+		for _, end := range chain {
+			for a := end; a != nil; a = a.Parent {
+				if len(retryItems(a)) > 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -56,9 +56,13 @@ func (sp *Spool) OpenJournal(id string) (*Journal, error) {
 	return &Journal{f: f}, nil
 }
 
-// Delivered records one delivered address durably.
-func (j *Journal) Delivered(unique string) error {
-	if _, err := j.f.WriteString(unique + "\n"); err != nil {
+// Delivered records delivered addresses durably, with one sync.
+func (j *Journal) Delivered(uniques ...string) error {
+	var b []byte
+	for _, u := range uniques {
+		b = append(append(b, u...), '\n')
+	}
+	if _, err := j.f.Write(b); err != nil {
 		return err
 	}
 	return j.f.Sync()
