@@ -108,11 +108,13 @@ func (r *attempt) transportAll() {
 			continue
 		}
 		env.Ctx = r.d.addressContext(r.h, batch[0])
-		if t.Local() {
+		end, ok := r.parallelStart(batch[0].Transport, env.Ctx, batch)
+		if ok && t.Local() {
 			r.deliverLocal(t, env, batch[0])
-		} else {
+		} else if ok {
 			t.Deliver(env, r.msg, batch)
 		}
+		end()
 		for _, a := range batch {
 			switch a.Result {
 			case item.OK:
