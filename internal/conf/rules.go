@@ -129,6 +129,9 @@ func (p *parser) readRewrite() error {
 			if !strings.ContainsRune("EFTbcfhrstwqRQS", c) {
 				return p.errAt(l, "unknown rewrite flag character '%c' (could be missing quotes round replacement item)", c)
 			}
+			if c == 'S' && !strings.HasPrefix(pattern, "^") && !strings.HasPrefix(pattern, `\N^`) {
+				return p.errAt(l, "rewrite rule has the S flag but is not a regular expression")
+			}
 		}
 		p.cfg.Rewrite = append(p.cfg.Rewrite, RewriteRule{Pattern: pattern, Replacement: repl, Flags: flags, Line: l.num})
 	}

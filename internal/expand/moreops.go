@@ -2,8 +2,9 @@ package expand
 
 import (
 	"fmt"
-	"strings"
 	"syscall"
+
+	"exigo/internal/expand/funcs"
 )
 
 func init() {
@@ -79,37 +80,8 @@ func (e *expander) headersCharset() string {
 // opRFC2047 encodes as a Q-encoded word when anything needs it, folding
 // long results into several words as Exim's parse_quote_2047 does.
 func opRFC2047(e *expander, _, _ string, sub arg) (string, bool, error) {
-	prefix := "=?" + e.headersCharset() + "?Q?"
-	var b strings.Builder
-	b.WriteString(prefix)
-	// Exim counts the first word's length without its "=?charset?Q?"
-	// prefix and the later ones with it.
-	lineStart, coded, firstByte := b.Len(), false, false
-	for k := 0; k < len(sub.s); k++ {
-		if b.Len()-lineStart > 67 && !firstByte {
-			b.WriteString("?= ")
-			lineStart = b.Len()
-			b.WriteString(prefix)
-		}
-		c := sub.s[k]
-		switch {
-		case c == ' ':
-			b.WriteByte('_')
-			firstByte = false
-		case c < 33 || c > 126 || strings.IndexByte("?=()<>@,;:\\\".[]_", c) >= 0:
-			fmt.Fprintf(&b, "=%02X", c)
-			coded = true
-			firstByte = !firstByte
-		default:
-			b.WriteByte(c)
-			firstByte = false
-		}
-	}
-	if !coded {
-		return sub.s, sub.t, nil
-	}
-	b.WriteString("?=")
-	return b.String(), sub.t, nil
+	out, _ := funcs.QuoteRFC2047(sub.s, e.headersCharset())
+	return out, sub.t, nil
 }
 
 func opRFC2047d(e *expander, _, _ string, sub arg) (string, bool, error) {

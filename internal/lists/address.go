@@ -12,6 +12,9 @@ type addressProbe struct {
 	subject  string // domain lower-cased; local part too when caseless
 	caseless bool
 	res      *Result
+	// numbered: set $0, $1 ... as Exim's check_address does when its
+	// caller asks (rewrite rules); other address lists leave them alone.
+	numbered bool
 }
 
 func newAddressProbe(env *Env, address string, caseless bool, res *Result) *addressProbe {
@@ -96,6 +99,9 @@ func (p *addressProbe) whole(pattern string) (outcome, error) {
 	oc, err := sp.test(pattern)
 	if oc == matched {
 		*p.res = Result{Matched: true}
+		if p.numbered {
+			p.res.Vars = res.Vars
+		}
 		if pattern[0] != '^' {
 			p.res.HasData, p.res.Data = true, res.Data
 		}
@@ -207,6 +213,9 @@ func (p *addressProbe) parts(pattern, local, domain string) (outcome, error) {
 		prefix = pattern[:min(len(local), len(pattern))]
 	}
 	*p.res = Result{Matched: true, HasData: true, Data: prefix + "@" + dres.Data}
+	if p.numbered {
+		p.res.Vars = p.numbers(localPat, local, dres.Vars)
+	}
 	return matched, nil
 }
 
@@ -225,4 +234,17 @@ func (p *addressProbe) localMatches(pattern, local string) bool {
 		return len(local) >= len(suffix) && eq(local[len(local)-len(suffix):], suffix)
 	}
 	return eq(local, pattern)
+}
+
+// numbers are $0 (the address), what a leading "*" of the local part
+// matched, then what the domain item captured.
+func (p *addressProbe) numbers(localPat, local string, domainVars []string) []string {
+	vars := []string{p.subject}
+	if strings.HasPrefix(localPat, "*") {
+		vars = append(vars, local[:len(local)-(len(localPat)-1)])
+	}
+	if len(domainVars) > 1 {
+		vars = append(vars, domainVars[1:]...)
+	}
+	return vars
 }

@@ -220,26 +220,47 @@ func (s *session) buildHeaders(raw []string, arrival time.Time) *message {
 			msg.remove([]string{name})
 		}
 	}
-	s.fixups(msg, arrival)
+	// Exim's order: Message-Id:, recipients rewritten, From: and
+	// Sender:, the sender rewritten, the header addresses, then Date:.
+	fix := s.fixupsWanted()
+	if fix {
+		s.fixupMessageID(msg)
+	}
+	s.rewriteRecipients(msg)
+	if fix {
+		s.fixupFrom(msg)
+	}
+	s.rewriteSender(msg)
+	s.rewriteHeaders(msg)
+	if fix {
+		s.fixupDate(msg, arrival)
+	}
 	rcv := s.receivedHeader(arrival)
 	msg.lines = append([]spool.HeaderLine{{Type: spool.HeaderReceived, Text: rcv}}, msg.lines...)
 	return msg
 }
 
-// fixups adds Message-ID:, Date: and From: to locally submitted and
-// submission-mode messages that lack them (unless suppress_local_fixups).
-func (s *session) fixups(msg *message, arrival time.Time) {
+// fixupsWanted: Message-ID:, Date: and From: are added to locally
+// submitted and submission-mode messages that lack them (unless
+// suppress_local_fixups).
+func (s *session) fixupsWanted() bool {
 	_, submission := s.state.Control("submission")
 	_, suppress := s.state.Control("suppress_local_fixups")
 	s.msgIDCreated = false
-	if suppress || !(s.local || submission) {
-		return
-	}
+	return !suppress && (s.local || submission)
+}
+
+func (s *session) fixupMessageID(msg *message) {
 	if !msg.has("message-id") && !msg.has("resent-message-id") {
 		text := fmt.Sprintf("Message-Id: <E%s@%s>\n", s.messageID, s.srv.Config.PrimaryHostname())
 		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderMessageID, Text: text})
 		s.msgIDCreated = true
 	}
+}
+
+// fixupFrom adds From: from the envelope sender as it was before any
+// rewriting, or checks the user's own From: (local_from_check).
+func (s *session) fixupFrom(msg *message) {
 	if !msg.has("from") && s.sender != nil {
 		from := *s.sender
 		if name := s.originatorName(); name != "" && s.nonSMTP {
@@ -249,6 +270,9 @@ func (s *session) fixups(msg *message, arrival time.Time) {
 	} else if s.nonSMTP {
 		s.senderFixup(msg)
 	}
+}
+
+func (s *session) fixupDate(msg *message, arrival time.Time) {
 	if !msg.has("date") && !msg.has("resent-date") {
 		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderOther, Text: "Date: " + todFull(arrival) + "\n"})
 	}
@@ -468,8 +492,14 @@ func (s *session) logReceived(id string, h *spool.Header, m *msgReader) {
 	}
 	if s.has(eximlog.ReceivedRecipients) {
 		b.WriteString(" for")
-		for _, r := range s.recipients {
-			b.WriteString(" " + r.address)
+		if s.rawRecipients != nil { // as received, before rewriting
+			for _, r := range s.rawRecipients {
+				b.WriteString(" " + r)
+			}
+		} else {
+			for _, r := range s.recipients {
+				b.WriteString(" " + r.address)
+			}
 		}
 	}
 	lg.Main(id, b.String())

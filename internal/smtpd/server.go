@@ -16,6 +16,7 @@ import (
 	"exigo/internal/auth"
 	"exigo/internal/conf"
 	"exigo/internal/dnsx"
+	"exigo/internal/rewrite"
 	"exigo/internal/spool"
 )
 
@@ -44,6 +45,10 @@ type Server struct {
 	ETRN func(domain string)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// rw are the rewrite rules, read on first use.
+	rwOnce sync.Once
+	rw     rewrite.Rules
 
 	mu      sync.Mutex
 	perHost map[string]int

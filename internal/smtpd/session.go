@@ -76,6 +76,7 @@ type session struct {
 	// message state
 	sender                      *string // nil: no MAIL yet; "" is <>
 	rawSender                   string
+	rawRecipients               []string // before rewriting, for received_recipients
 	recipients                  []recipient
 	rcptCount                   int
 	rcptFail                    int
@@ -253,7 +254,7 @@ func (s *session) hostPort() int {
 func (s *session) resetMessage() {
 	s.sender = nil
 	s.rawSender = ""
-	s.recipients = nil
+	s.recipients, s.rawRecipients = nil, nil
 	s.rcptCount, s.rcptFail, s.rcptDefer = 0, 0, 0
 	s.messageSize = -1
 	s.body8bit = 0

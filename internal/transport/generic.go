@@ -13,7 +13,8 @@ import (
 func init() {
 	conf.MarkImplemented(conf.KindTransport, "", "body_only", "headers_only",
 		"headers_add", "headers_remove", "return_path_add", "envelope_to_add",
-		"delivery_date_add", "message_size_limit", "return_path", "rcpt_include_affixes")
+		"delivery_date_add", "message_size_limit", "return_path", "rcpt_include_affixes",
+		"transport_filter", "transport_filter_timeout")
 }
 
 // GenericWriteOptions are the write options the generic transport
@@ -50,10 +51,27 @@ type Delivery struct {
 	Write      WriteOptions
 }
 
-// Prepare sets up a batch's delivery: the batch variables, the
-// transport's return_path and the message_size_limit check. It returns
-// nil after recording a failure on the addresses.
+// Prepare sets up a local batch's delivery: the batch variables, the
+// transport's return_path, the message_size_limit check and the
+// transport_filter command. It returns nil after recording a failure on
+// the addresses.
 func Prepare(env *Env, d *conf.Driver, msg *Message, addrs []*item.Address) *Delivery {
+	dv := PrepareRemote(env, d, msg, addrs)
+	if dv == nil {
+		return nil
+	}
+	f, err := SetUpFilter(d, dv.Ctx, addrs, "transport filter")
+	if err != nil {
+		filterSetupFailed(addrs, err)
+		return nil
+	}
+	dv.Write.Filter = f
+	return dv
+}
+
+// PrepareRemote is Prepare without the filter, which a remote transport
+// sets up once it knows the host ($host, $host_address).
+func PrepareRemote(env *Env, d *conf.Driver, msg *Message, addrs []*item.Address) *Delivery {
 	vars := BatchVars(addrs)
 	ctx := WithVars(env.Ctx, vars)
 	rp := ""

@@ -47,6 +47,9 @@ type WriteOptions struct {
 	Prefix, Suffix string
 	// SizeLimit > 0 stops the body after that many bytes (bounces).
 	SizeLimit int64
+	// Filter, when set, is the transport_filter the message goes through
+	// before the formatting above (see writeFiltered).
+	Filter *Filter
 }
 
 // Written is what a write produced: Exim's transport_count (bytes,
@@ -73,6 +76,9 @@ func (e *BodyError) Unwrap() error { return e.Err }
 // spooled headers less removed ones, router and transport additions, a
 // blank line, then the body. Errors from w are returned as they are.
 func WriteMessage(w io.Writer, msg *Message, o *WriteOptions) (Written, error) {
+	if o.Filter.Active() {
+		return writeFiltered(w, msg, o)
+	}
 	bw := bufio.NewWriterSize(w, 8192)
 	lw := newLineWriter(bw, o)
 	if o.Prefix != "" {

@@ -118,6 +118,7 @@ func (x *delivery) writeFailed(err error, dataname, filecount string, since time
 	}
 	var he *transport.HeaderError
 	var ef *expandFailure
+	var fe *transport.FilterError
 	switch {
 	case errno == syscall.EDQUOT:
 		a.Message, a.UserMessage = "mailbox is full", "mailbox is full"
@@ -128,6 +129,9 @@ func (x *delivery) writeFailed(err error, dataname, filecount string, since time
 	case errors.As(err, &he):
 		a.BasicErrno, a.Panic = item.ErrnoChHeaderFail, true
 		a.Message = fmt.Sprintf("failed to expand headers_add or headers_remove while writing to %s: %s", dataname, he.Msg)
+	case errors.As(err, &fe):
+		a.BasicErrno, a.MoreErrno, a.Panic = item.ErrnoFilterFail, fe.Status, true
+		a.Message = fmt.Sprintf("transport filter process failed (%d) while writing to %s%s", fe.Status, dataname, fe.Suffix())
 	case errors.As(err, &ef):
 		a.BasicErrno, a.Message = item.ErrnoExpandFail, ef.msg
 	default:

@@ -248,6 +248,10 @@ func (s *session) failed(f *failure) {
 	if errors.As(f.err, &he) {
 		a.BasicErrno = item.ErrnoChHeaderFail
 	}
+	var fe *transport.FilterError
+	if errors.As(f.err, &fe) {
+		a.BasicErrno, a.MoreErrno = item.ErrnoFilterFail, fe.Status
+	}
 	msg, code, quit := s.check(f)
 	if quit {
 		s.send("QUIT")
@@ -277,6 +281,8 @@ func (s *session) check(f *failure) (string, byte, bool) {
 		return fmt.Sprintf("Malformed LMTP response after %s: %s", s.last, printing(f.reply)), '4', false
 	case errors.As(f.err, &he):
 		return "failed to expand headers_add or headers_remove: " + he.Msg, '4', false
+	case errors.As(f.err, new(*transport.FilterError)):
+		return f.err.Error(), '4', false // no QUIT in the middle of the data
 	case f.reply != "":
 		return fmt.Sprintf("LMTP error after %s: %s", s.last, printing(f.reply)), f.reply[0], true
 	case f.err == nil:

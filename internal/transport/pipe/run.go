@@ -226,6 +226,7 @@ func (x *delivery) writeFailed(err error) int {
 	a := x.a
 	var ee *expandError
 	var he *transport.HeaderError
+	var fe *transport.FilterError
 	switch {
 	case errors.As(err, &ee):
 		a.Result, a.Message, a.Panic = item.Defer, ee.msg, true
@@ -233,8 +234,11 @@ func (x *delivery) writeFailed(err error) int {
 			a.Panic = false
 		}
 		return writeGaveUp
-	case errors.Is(err, os.ErrDeadlineExceeded):
+	case errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, new(transport.FilterTimeout)):
 		a.Message = "timeout while writing to pipe"
+		if errors.As(err, new(transport.FilterTimeout)) {
+			a.Message = "transport filter " + a.Message
+		}
 		a.Result = item.Fail
 		if x.o.timeoutDefer {
 			a.Result = item.Defer
@@ -245,6 +249,10 @@ func (x *delivery) writeFailed(err error) int {
 	case errors.As(err, &he):
 		a.Result, a.Panic, a.BasicErrno = item.Defer, true, item.ErrnoChHeaderFail
 		a.Message = "Failed to expand headers_add or headers_remove: " + he.Msg
+	case errors.As(err, &fe):
+		// Exim capitalises this one here, unlike the other transports.
+		a.Result, a.Panic, a.BasicErrno, a.MoreErrno = item.Defer, true, item.ErrnoFilterFail, fe.Status
+		a.Message = fmt.Sprintf("Transport filter process failed (%d)%s", fe.Status, fe.Suffix())
 	default:
 		e := 0
 		var errno syscall.Errno

@@ -51,7 +51,7 @@ func newDelivery(t *Transport, env *transport.Env, msg *transport.Message, addrs
 	for _, a := range addrs {
 		a.Result, a.Message, a.BasicErrno, a.MoreErrno = item.Defer, "", 0, 0
 	}
-	p := transport.Prepare(env, t.driver, msg, addrs)
+	p := transport.PrepareRemote(env, t.driver, msg, addrs)
 	if p == nil {
 		return nil
 	}

@@ -32,6 +32,10 @@ func (d *delivery) transact(s *session, hasNext, reused bool) (rc int, messageDe
 	if reused && s.tlsCipher != "" {
 		d.noteTLS(s)
 	}
+	if !d.setUpFilter(s) {
+		s.Close()
+		return rcError, false, false
+	}
 	start := s.sequence
 	for {
 		s.sequence++
@@ -90,7 +94,7 @@ func (t *txn) message() exit {
 	default:
 		return sendFailed
 	}
-	chunking := s.peer.chunking
+	chunking := t.d.chunkingFor(s)
 	if !chunking && (t.ok || s.pipelined) {
 		n, err := s.write(smtpclient.Flush, "DATA")
 		if err != nil {
@@ -183,11 +187,15 @@ func (t *txn) readFinal() (string, bool) {
 // will do better), or an I/O error.
 func (t *txn) dataWriteFailed(err error) exit {
 	var he *transport.HeaderError
+	var fe *transport.FilterError
 	switch {
 	case errors.Is(err, errChunk):
 	case errors.As(err, &he):
 		t.errno = item.ErrnoChHeaderFail
 		t.sendMsg = "failed to expand headers_add or headers_remove: " + he.Msg
+	case errors.As(err, &fe):
+		// Exim sends no QUIT: that would end the data.
+		t.errno, t.sendMsg = item.ErrnoFilterFail, fe.Error()
 	default:
 		t.errno = smtpclient.Errno(err)
 		var be *transport.BodyError
