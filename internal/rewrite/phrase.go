@@ -24,11 +24,11 @@ func FixPhrase(s string) string {
 }
 
 type phraseFixer struct {
-	s       string
-	i       int
-	out     []byte
-	lead    bool // the whole output so far is to be put in quotes
-	quoted  bool // the phrase has quoted strings of its own
+	s      string
+	i      int
+	out    []byte
+	lead   bool // the whole output so far is to be put in quotes
+	quoted bool // the phrase has quoted strings of its own
 }
 
 func (f *phraseFixer) run() string {

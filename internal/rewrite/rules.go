@@ -33,7 +33,7 @@ const (
 	Quit                        // q: no further rules
 
 	AllHeaders  = Sender | From | To | Cc | Bcc | ReplyTo // h
-	AllEnvelope = EnvFrom | EnvTo                        // E
+	AllEnvelope = EnvFrom | EnvTo                         // E
 	All         = AllHeaders | AllEnvelope
 )
 
