@@ -93,6 +93,14 @@ func warnFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Context,
 	}
 }
 
+// transportWarnFunc queues the warning a transport asked for (the
+// quota warning) as a new local message from <>.
+func transportWarnFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Context, submit *smtpd.Server) deliver.TransportWarnFunc {
+	return func(msg *transport.Message, text string) error {
+		return queueNotice(lg, submit, msg.ID, bounce.TransportWarning(cfg, base(), msg, text, time.Now()))
+	}
+}
+
 // frozenFunc applies timeout_frozen_after, ignore_bounce_errors_after,
 // auto_thaw and forced thaws to a frozen message.
 func frozenFunc(cfg *conf.Config) func(*spool.Header, deliver.Options) (bool, bool, string) {

@@ -27,6 +27,8 @@ type attempt struct {
 	unsynced  []string // done in memory, not yet in the journal
 	// children counts the undelivered descendants of each top address.
 	pendingKids map[*item.Address]int
+	// skipped are held back from a continued delivery (holdBack).
+	skipped []*item.Address
 }
 
 // routeAll routes every undelivered recipient (and what redirection
@@ -97,7 +99,11 @@ func (r *attempt) transportAll() {
 	if r.d.RetryCheck != nil {
 		env.Retry = r.d.RetryCheck(r.h, r.opt)
 	}
+	r.continueEnv(env)
 	for _, batch := range r.batches() {
+		if r.holdBack(batch) {
+			continue
+		}
 		r.syncJournal()
 		t := r.d.Transports[batch[0].Transport]
 		if t == nil {

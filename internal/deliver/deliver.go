@@ -21,6 +21,7 @@ import (
 	"exigo/internal/router"
 	"exigo/internal/spool"
 	"exigo/internal/transport"
+	"exigo/internal/waitdb"
 )
 
 // RouteFunc routes one address through the router chain; Rerouted comes
@@ -53,6 +54,10 @@ type Deliverer struct {
 	// Conns keeps SMTP connections for reuse across messages (one queue
 	// run); nil: none kept.
 	Conns *transport.Conns
+	// Wait is the wait-<transport> databases: messages deferred for remote
+	// hosts are noted there, and a good delivery to a host continues with
+	// the messages waiting for it down the same connection. nil: neither.
+	Wait *waitdb.Store
 	// RetryCheck gives remote transports the retry data for a message.
 	RetryCheck func(h *spool.Header, opt Options) *retry.Checker
 	// RunAs runs local deliveries as another user (exigo run as root).
@@ -71,6 +76,10 @@ type Options struct {
 	GiveUp bool
 	// GiveUpReason replaces "delivery cancelled by administrator".
 	GiveUpReason string
+	// Continue: this delivery continues down a connection left open by
+	// the delivery of another message (Exim's -MC).
+	Continue *transport.Continuation
+	chain    *chain
 }
 
 // ErrLocked: another process is delivering the message.
@@ -85,6 +94,9 @@ func (d *Deliverer) now() time.Time {
 
 // Deliver makes one delivery attempt for message id.
 func (d *Deliverer) Deliver(id string, opt Options) error {
+	if c := d.startChain(&opt); c != nil {
+		defer d.endChain(c) // after the lock below is released
+	}
 	lock, err := d.Spool.OpenData(id)
 	if err != nil {
 		return err

@@ -43,6 +43,7 @@ func (r *attempt) finish() {
 	for _, a := range r.deferred {
 		pending[a.Top().Address] = true
 	}
+	r.holdPending(pending)
 	for _, a := range r.failed {
 		r.note(a.Unique)
 	}

@@ -2,6 +2,7 @@ package hints
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -176,3 +177,39 @@ func TestPragmas(t *testing.T) {
 		t.Errorf("journal_mode=%s synchronous=%d busy_timeout=%d, want wal 2 (FULL) 60000", mode, sync, busy)
 	}
 }
+
+func TestTxn(t *testing.T) {
+	d, _ := openTemp(t, "wait-smtp")
+	err := d.Txn(func(tx *Tx) error {
+		if err := tx.Put("a", []byte("1")); err != nil {
+			return err
+		}
+		if err := tx.Put("a:0", []byte("2")); err != nil {
+			return err
+		}
+		r, ok, err := tx.Get("a")
+		if err != nil || !ok || string(r.Data) != "1" {
+			t.Errorf("Get in transaction = %q %v %v", r.Data, ok, err)
+		}
+		return tx.Delete("a:0")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := d.Get("a:0"); ok {
+		t.Error("a:0 survived its delete")
+	}
+	if r, ok, _ := d.Get("a"); !ok || string(r.Data) != "1" {
+		t.Errorf("a = %q %v", r.Data, ok)
+	}
+	// An error rolls everything back.
+	_ = d.Txn(func(tx *Tx) error {
+		_ = tx.Put("b", []byte("x"))
+		return errTest
+	})
+	if _, ok, _ := d.Get("b"); ok {
+		t.Error("b written by a rolled-back transaction")
+	}
+}
+
+var errTest = errors.New("test")

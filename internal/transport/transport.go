@@ -15,6 +15,7 @@ import (
 	"exigo/internal/registry"
 	"exigo/internal/retry"
 	"exigo/internal/spool"
+	"exigo/internal/waitdb"
 )
 
 // Message is a spooled message as transports see it.
@@ -42,6 +43,16 @@ type Env struct {
 	// Retry tells remote transports which hosts may be tried now (Exim's
 	// retry_check_address); nil means every host may.
 	Retry *retry.Checker
+	// Wait is the wait-<transport> databases: remote transports record a
+	// message deferred for its hosts there, and after a good delivery look
+	// for another message waiting for the host. nil: neither.
+	Wait *waitdb.Store
+	// Continue receives a waiting message found for a connection the
+	// transport kept in Conns; the delivery process sends it next.
+	Continue func(Continuation)
+	// Continued is set when this delivery continues down an open
+	// connection (Exim's -MC): that transport uses only that host.
+	Continued *Continuation
 }
 
 // Transport is one configured transport instance.

@@ -98,6 +98,10 @@ func New(d *conf.Driver) (transport.Transport, error) {
 // Local: appendfile is a local transport.
 func (t *Transport) Local() bool { return true }
 
+// WarnMessage is what the delivery process sends when a delivery
+// crosses quota_warn_threshold (transport.Warner).
+func (t *Transport) WarnMessage() string { return t.o.warnMessage }
+
 // WarnMessage is the instance's quota_warn_message, or Exim's default
 // when only quota_warn_threshold is set ("" when neither is).
 func WarnMessage(d *conf.Driver) string {

@@ -43,6 +43,11 @@ type delivery struct {
 	ctx    *expand.Context
 	// usingFallback: the hosts being tried are the fallback hosts.
 	usingFallback bool
+	// noWaiting: a message-specific deferral; the message is not noted
+	// in wait-<transport> (Exim's update_waiting turned off).
+	noWaiting bool
+	// continuedTried: the host of env.Continued was found and tried.
+	continuedTried bool
 }
 
 // newDelivery sets up a call; nil when the generic checks settled the

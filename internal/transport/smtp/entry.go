@@ -43,7 +43,9 @@ func (d *delivery) run() {
 		d.settleFirst(stPanic, msg)
 		return
 	}
-	d.tryHosts(hosts, port)
+	if !d.tryHosts(hosts, port) {
+		d.recordWaiting(hosts)
+	}
 	d.tryFallback(port)
 }
 
@@ -61,7 +63,9 @@ func (d *delivery) tryFallback(port int) {
 		return
 	}
 	d.usingFallback = true
-	d.tryHosts(hs, port)
+	if !d.tryHosts(hs, port) {
+		d.recordWaiting(hs)
+	}
 }
 
 func (d *delivery) firstDeferred() *rcpt {
@@ -102,8 +106,9 @@ type hostLoop struct {
 
 // tryHosts is the host loop of smtp_transport_entry: once through the
 // list, and again (delay_after_cutoff false) for hosts past their cutoff
-// not tried since the message arrived.
-func (d *delivery) tryHosts(hosts []*host, port int) {
+// not tried since the message arrived. It reports whether every address
+// was settled (false: some are left deferred).
+func (d *delivery) tryHosts(hosts []*host, port int) bool {
 	l := &hostLoop{d: d, hosts: hosts, port: port, expired: true}
 	passes := 1
 	if !d.o.delayAfterCutoff {
@@ -112,9 +117,16 @@ func (d *delivery) tryHosts(hosts []*host, port int) {
 	for pass := 0; l.expired && pass < passes && !l.done; pass++ {
 		l.run(pass)
 	}
+	if !l.done && d.continuing() && !d.continuedTried {
+		// The open connection's host is not in this list (routing
+		// changed): deliver as if no connection were open.
+		d.env.Continued = nil
+		return d.tryHosts(hosts, port)
+	}
 	if !l.done {
 		d.explainDeferrals(l.n, l.expired, l.stopped)
 	}
+	return l.done
 }
 
 func (l *hostLoop) run(pass int) {
@@ -144,10 +156,14 @@ func (l *hostLoop) run(pass int) {
 				return
 			}
 		}
-		l.n.total++
 		if h.Port == 0 {
 			h.Port = l.port
 		}
+		if d.skipForContinued(h) {
+			l.expired = false
+			continue
+		}
+		l.n.total++
 		d.setHostVars(h)
 		iface, msg := outgoingInterface(d.ctx, d.o.iface.text, d.o.iface.set, h.Address, d.t.name)
 		if msg != "" {
@@ -179,6 +195,9 @@ func (l *hostLoop) run(pass int) {
 		if rc == rcError || (rc == rcOK && !d.anyDeferred()) {
 			l.done = true
 			return
+		}
+		if d.continuing() {
+			return // no other host when continuing a connection
 		}
 		if next > i+1 {
 			i = next - 1
@@ -314,6 +333,9 @@ func (d *delivery) noteRetries(h *host, iface string, rc int, messageDefer bool,
 	msgKey := retry.MessageKey(hostKey, d.msgID())
 	unknown := d.env.Retry == nil
 	switch {
+	case rc == rcDefer && d.continuing():
+		// A deferral down a continued connection sets no host retry
+		// data: a host really down is found by a fresh delivery.
 	case rc == rcDefer:
 		d.addRetry(first, hostKey, item.RetryHost)
 	case unknown || check.HostKey != "":
@@ -321,8 +343,10 @@ func (d *delivery) noteRetries(h *host, iface string, rc int, messageDefer bool,
 	}
 	switch {
 	case messageDefer:
+		d.noWaiting = true
 		d.addRetry(d.rcpts[0], msgKey, item.RetryMessage|item.RetryHost)
 	case rc == rcOK && (unknown || check.MessageKey != ""):
+		d.noWaiting = d.noWaiting || check.MessageKey != ""
 		d.addRetry(d.rcpts[0], msgKey, item.RetryMessage|item.RetryHost|item.RetryDelete)
 	}
 	for _, r := range d.rcpts {

@@ -333,9 +333,16 @@ func (t *txn) keepOrQuit() bool {
 	if max := t.d.o.connectionMaxMessages; max > 0 && t.s.sequence >= max {
 		return false
 	}
+	delivered := !t.sendRset // the last transaction sent the message
 	if !t.reset() {
 		return false
 	}
 	t.s.pipelined = t.s.pipelining
-	return t.d.keepConn(t.s)
+	if !t.d.keepConn(t.s) {
+		return false
+	}
+	if delivered {
+		t.d.continueWaiting(t.s)
+	}
+	return true
 }
