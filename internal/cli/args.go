@@ -24,6 +24,7 @@ const (
 	ModeHintsDB  Mode = "hintsdb"  // -bdumpdb, -btidydb: the hints databases
 	ModeAddrTest Mode = "bt"       // -bt: address testing
 	ModeVerify   Mode = "bv"       // -bv, -bvs: address verification
+	ModeRewrite  Mode = "brw"      // -brw address: test the rewrite rules
 )
 
 // Options is the parsed command line.
@@ -36,6 +37,8 @@ type Options struct {
 	Debug      string            // -d[+selectors]; "" when not given
 	DebugOn    bool
 	Sender     *string // -f: the envelope sender ("" for <>); nil when not given
+	// RewriteAddr is -brw's address.
+	RewriteAddr string
 	// Session values given with -oMa, -oMaa, -oMai, -oMas, -oMi, -oMr,
 	// -oMs, -oMt and -p, keyed by the option without its dash.
 	Session map[string]string
@@ -127,6 +130,11 @@ func (o *Options) parseOne(a string, rest []string) ([]string, error) {
 		o.Mode = ModeHostCk
 	case a == "-bt":
 		o.Mode = ModeAddrTest
+	case a == "-brw":
+		if len(rest) == 0 {
+			return nil, &usageError{a}
+		}
+		o.Mode, o.RewriteAddr, rest = ModeRewrite, rest[0], rest[1:]
 	case a == "-bv" || a == "-bvs":
 		o.Mode, o.VerifySender = ModeVerify, a == "-bvs"
 	case a == "-bp" || a == "-bpc" || a == "-bpr" || a == "-bpu" || a == "-bpa" || a == "-bpra" || a == "-bpru":

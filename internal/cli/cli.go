@@ -27,6 +27,9 @@ type run struct {
 
 // Main runs exigo with args (args[0] is the program name) and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if rc, ok := dbUtility(progName(args), args, stdout, stderr); ok {
+		return rc
+	}
 	opts, err := parseArgs(args)
 	if err != nil {
 		var ue *usageError
@@ -57,6 +60,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return r.queueList()
 	case ModeAddrTest, ModeVerify:
 		return r.addressTest()
+	case ModeRewrite:
+		return r.rewriteTest()
 	case ModeMessage:
 		return r.localMessage()
 	case ModeRun:

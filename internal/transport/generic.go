@@ -8,20 +8,22 @@ import (
 	"exigo/internal/conf"
 	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/rewrite"
 )
 
 func init() {
 	conf.MarkImplemented(conf.KindTransport, "", "body_only", "headers_only",
 		"headers_add", "headers_remove", "return_path_add", "envelope_to_add",
 		"delivery_date_add", "message_size_limit", "return_path", "rcpt_include_affixes",
-		"transport_filter", "transport_filter_timeout")
+		"transport_filter", "transport_filter_timeout", "headers_rewrite")
 }
 
 // GenericWriteOptions are the write options the generic transport
-// options give (headers_add/remove, *_add, body_only, headers_only).
-// headers_rewrite is not applied.
+// options give (headers_add/remove/rewrite, *_add, body_only,
+// headers_only).
 func GenericWriteOptions(d *conf.Driver) WriteOptions {
 	return WriteOptions{
+		HeadersRewrite:  headersRewrite(d),
 		HeadersAdd:      d.String("headers_add"),
 		HeadersRemove:   d.String("headers_remove"),
 		AddReturnPath:   d.Bool("return_path_add"),
@@ -37,6 +39,11 @@ func GenericWriteOptions(d *conf.Driver) WriteOptions {
 func CheckGeneric(d *conf.Driver) error {
 	if d.Bool("body_only") && d.Bool("headers_only") {
 		return fmt.Errorf("body_only and headers_only are mutually exclusive")
+	}
+	if d.IsSet("headers_rewrite") {
+		if _, err := rewrite.ParseTransport(d.String("headers_rewrite")); err != nil {
+			return err
+		}
 	}
 	return nil
 }

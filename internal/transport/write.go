@@ -8,6 +8,7 @@ import (
 
 	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/rewrite"
 	"exigo/internal/spool"
 )
 
@@ -26,6 +27,10 @@ type WriteOptions struct {
 
 	HeadersAdd    string // the transport's headers_add, unexpanded
 	HeadersRemove string // the transport's headers_remove, unexpanded
+	// HeadersRewrite is headers_rewrite, applied to the message's own
+	// header lines (and those ACLs added), not to router or transport
+	// ones; nil for none.
+	HeadersRewrite *rewrite.Rules
 
 	ReturnPath      string // for Return-path:
 	AddReturnPath   bool   // return_path_add
@@ -141,7 +146,7 @@ func sendHeaders(lw *lineWriter, h *spool.Header, o *WriteOptions) error {
 			return err
 		}
 		if !drop {
-			lw.WriteString(hl.Text)
+			lw.WriteString(rewriteHeader(hl.Text, o))
 		}
 	}
 	if first != nil {
