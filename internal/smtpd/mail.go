@@ -81,7 +81,7 @@ func (s *session) cmdMail() int {
 		return done
 	}
 	s.rateDelay("smtp_ratelimit_mail", s.mailCount, &s.mailDelay)
-	s.data = s.rewriteSMTP(s.data, true)
+	s.data = s.rewriteSMTP(s.data)
 	p, err := address.Options{AllowNull: true}.Extract(s.data)
 	if err != nil {
 		return s.synprotError(true, 501, s.data, err.Error())
@@ -337,7 +337,7 @@ func (s *session) cmdRcpt(lastRejMail bool) int {
 	if !ok {
 		return done
 	}
-	s.data = s.rewriteSMTP(s.data, false)
+	s.data = s.rewriteSMTP(s.data)
 	p, err := address.Options{}.Extract(s.data)
 	if err != nil {
 		s.rcptFail++

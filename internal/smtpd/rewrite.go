@@ -32,16 +32,14 @@ func (s *session) rewriter() *rewrite.Env {
 
 // rewriteSMTP applies the S rules to a MAIL or RCPT argument as soon as
 // it is read (ESMTP options already removed), before any syntax check.
-func (s *session) rewriteSMTP(data string, sender bool) string {
+// Exim 4.96 treats a MAIL argument as a recipient here: it is logged as
+// "smtp recipient" and may not become <> (only -brw allows that).
+func (s *session) rewriteSMTP(data string) string {
 	rules := s.rules()
 	if rules.Exist&rewrite.SMTP == 0 {
 		return data
 	}
-	flag := rewrite.SMTP
-	if sender {
-		flag |= rewrite.SMTPSender
-	}
-	return s.rewriter().One(rules, data, flag).Address
+	return s.rewriter().One(rules, data, rewrite.SMTP).Address
 }
 
 // rewriteRecipients rewrites the envelope recipients (T rules) once the
