@@ -117,6 +117,7 @@ func (r *attempt) transportAll() {
 		end, ok := r.parallelStart(batch[0].Transport, env.Ctx, batch)
 		if ok && t.Local() {
 			r.deliverLocal(t, env, batch[0])
+			r.runShadow(env, batch)
 		} else if ok {
 			t.Deliver(env, r.msg, batch)
 		}

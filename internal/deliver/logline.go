@@ -59,6 +59,7 @@ func (r *attempt) logDelivery(a *item.Address, discarded bool) {
 			b.WriteString("*")
 		}
 	}
+	b.WriteString(a.ShadowMessage) // local deliveries only
 	if a.TLSCipher != "" && sel.Has(eximlog.TLSCipher) {
 		b.WriteString(" X=" + a.TLSCipher)
 	}
@@ -111,14 +112,15 @@ func (r *attempt) logFailure(a *item.Address) {
 func (r *attempt) logDeferral(a *item.Address) {
 	line := "== " + logAddress(a, false) + routeInfo(a)
 	line += fmt.Sprintf(" defer (%d)", a.BasicErrno)
+	// Exim: the system error's text, the host, then the message.
+	if a.BasicErrno > 0 {
+		line += ": " + transport.Strerror(syscall.Errno(a.BasicErrno))
+	}
 	if h := a.HostUsed; h != nil {
 		line += " H=" + h.Name + " [" + h.Address + "]"
 	}
-	switch {
-	case a.Message != "":
+	if a.Message != "" {
 		line += ": " + a.Message
-	case a.BasicErrno > 0:
-		line += ": " + transport.Strerror(syscall.Errno(a.BasicErrno))
 	}
 	r.d.Log.Main(r.id, line)
 }

@@ -125,6 +125,9 @@ type Address struct {
 	// HideChild: bounces name the ancestor, not this generated address
 	// (the redirect router's hide_child_in_errmsg).
 	HideChild bool
+	// ShadowMessage is " ST=<shadow transport>" and any error in
+	// parentheses, for the => line of a local delivery.
+	ShadowMessage string
 
 	// Local transports' extras (Freeze above also serves them).
 	// Panic is a transport's PANIC: a deferral also written to the panic
