@@ -36,6 +36,7 @@ func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger
 	d.Frozen = frozenFunc(cfg)
 	d.Retry = retryFunc(cfg, sp, lg, base)
 	d.RetryCheck = retryChecker(cfg, sp, base)
+	d.EventBind = eventBind(cfg, lg)
 	d.Wait = waitStore(sp)
 	d.RunAs = newWorkerPool(r, lg, int(cfg.Int("remote_max_parallel"))).runAs
 	return d, nil

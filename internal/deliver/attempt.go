@@ -19,6 +19,8 @@ type attempt struct {
 	opt Options
 	err error
 
+	ev *transport.Events // the event raiser (see events)
+
 	routed    []*item.Address // to be given to transports
 	delivered []*item.Address
 	failed    []*item.Address
@@ -99,6 +101,7 @@ func (r *attempt) transportAll() {
 	if r.d.RetryCheck != nil {
 		env.Retry = r.d.RetryCheck(r.h, r.opt)
 	}
+	env.Events = r.events()
 	r.continueEnv(env)
 	for _, batch := range r.batches() {
 		if r.holdBack(batch) {

@@ -62,6 +62,9 @@ type Deliverer struct {
 	RetryCheck func(h *spool.Header, opt Options) *retry.Checker
 	// RunAs runs local deliveries as another user (exigo run as root).
 	RunAs RunAsFunc
+	// EventBind readies event_action expansions for ${acl}: ACLs run
+	// with the event's variables and log with the message id.
+	EventBind func(ctx *expand.Context, msgID string) *expand.Context
 	// BaseCtx gives expansions the configuration's variables and lists.
 	BaseCtx func() *expand.Context
 	Now     func() time.Time

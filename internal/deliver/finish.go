@@ -60,6 +60,7 @@ func (r *attempt) finish() {
 	}
 	if allDone {
 		r.d.Log.Main(r.id, "Completed")
+		r.completeEvent()
 		if err := r.d.Spool.Remove(r.id); err != nil {
 			r.d.Log.Panic(r.id, "failed to remove spool files: "+err.Error())
 			r.err = err

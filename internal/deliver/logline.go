@@ -82,6 +82,7 @@ func (r *attempt) logDelivery(a *item.Address, discarded bool) {
 		b.WriteString(" C=" + fmt.Sprintf("%q", a.SMTPConfirmation))
 	}
 	r.d.Log.Main(r.id, b.String())
+	r.msgEvent("msg:delivery", a)
 }
 
 func routeInfo(a *item.Address) string {
@@ -101,6 +102,7 @@ func (r *attempt) logFailure(a *item.Address) {
 	if msg == "" {
 		msg = "Unrouteable address"
 	}
+	r.msgEvent("msg:fail:delivery", a)
 	line := "** " + logAddress(a, false) + routeInfo(a)
 	if a.HostUsed != nil {
 		line += " H=" + a.HostUsed.Name + " [" + a.HostUsed.Address + "]"

@@ -65,6 +65,7 @@ const (
 	ErrnoLocalOnly   = -55
 	ErrnoQueueDomain = -56
 	ErrnoTRetry      = -57
+	ErrnoEvent       = -58 // an event_action vetoed the action (tcp:connect)
 )
 
 // MoreErrno bits and fields. For remote deliveries the low byte is 'A'

@@ -98,6 +98,9 @@ type Address struct {
 	// Remote details for log lines and DSN extra information.
 	HostUsed         *Host
 	SMTPConfirmation string // the final 250 text (C= in logs)
+	// Confirmation is the final reply as received, all lines (Exim's
+	// addr->message after a delivery; $event_data of msg:delivery).
+	Confirmation     string
 	RemoteGreeting   string // X-Remote-MTA-smtp-greeting
 	RemoteHeloReply  string // first line of the EHLO/HELO reply
 	RemoteDiagnostic string // full SMTP error from the remote server

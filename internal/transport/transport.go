@@ -43,6 +43,9 @@ type Env struct {
 	// Retry tells remote transports which hosts may be tried now (Exim's
 	// retry_check_address); nil means every host may.
 	Retry *retry.Checker
+	// Events raises Exim's delivery events (event_action); nil raises
+	// none.
+	Events *Events
 	// Wait is the wait-<transport> databases: remote transports record a
 	// message deferred for its hosts there, and after a good delivery look
 	// for another message waiting for the host. nil: neither.

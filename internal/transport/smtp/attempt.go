@@ -56,6 +56,9 @@ func (d *delivery) attemptHost(h *host, iface string, hasNext bool) (int, bool) 
 			d.writeLogs(h, first.a.Message, first.a.BasicErrno)
 		}
 	}
+	if rc == rcDefer {
+		d.hostDeferred(h, first.a, hasNext)
+	}
 	return rc, messageDefer
 }
 
@@ -87,6 +90,8 @@ func errstr(errno int) string {
 		return "SMTP connection closed"
 	case item.ErrnoSMTPFormat:
 		return "SMTP format error"
+	case item.ErrnoEvent:
+		return "Event requests alternate response"
 	}
 	return "unknown error"
 }

@@ -415,6 +415,7 @@ func (t *txn) rcptReply(r *rcpt, i int, yield *int) int {
 	r.st = stDefer
 	r.a.BasicErrno = item.ErrnoRcpt4xx
 	code4xx(r.a, resp)
+	d.addressEvent("msg:rcpt:host:defer", r.a, h, r.a.Message, r.a.MoreErrno)
 	if r.a.MoreErrno>>8 == 52 && *yield&3 != 0 {
 		// 452 after some progress: too many recipients; the rest go in
 		// another transaction on this connection.
@@ -426,6 +427,8 @@ func (t *txn) rcptReply(r *rcpt, i int, yield *int) int {
 	}
 	if s.hasNextHost {
 		d.logMain(fmt.Sprintf("H=%s [%s]: %s", h.Name, h.Address, r.a.Message))
+	} else {
+		d.addressEvent("msg:rcpt:defer", r.a, h, r.a.Message, r.a.MoreErrno)
 	}
 	key := "R:" + r.a.Address
 	if d.o.addressRetryIncludeSender {

@@ -79,6 +79,8 @@ type session struct {
 	written int64
 
 	commandTimeout time.Duration
+	// closed raises tcp:close once the connection is gone.
+	closed func()
 }
 
 // command is Exim's smtp_command: the stage, or the last command sent.
@@ -108,7 +110,12 @@ func (s *session) Close() error {
 		s.conn.CloseWrite()
 		_, _ = s.conn.ReadResponse(time.Second)
 	}
-	return s.conn.Close()
+	err := s.conn.Close()
+	if s.closed != nil {
+		s.closed()
+		s.closed = nil
+	}
+	return err
 }
 
 // ok is the first digit test of smtp_read_response.

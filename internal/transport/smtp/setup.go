@@ -54,6 +54,10 @@ func (d *delivery) hostMatch(list setting, h item.Host) bool {
 func (d *delivery) connect(h *host, iface string, hasNext, suppressTLS bool) (*session, int) {
 	s := &session{host: h.Host, commandTimeout: d.o.commandTimeout, cmd: "initial connection", esmtp: true}
 	addr := net.JoinHostPort(h.Address, strconv.Itoa(h.Port))
+	if d.event("tcp:connect", "") != "" {
+		d.setErrno(0, item.ErrnoEvent, "", stDefer, false, nil)
+		return nil, rcDefer
+	}
 	conn, err := smtpclient.Dial(context.Background(), addr, iface, d.o.connectTimeout)
 	if err != nil {
 		errno := smtpclient.Errno(err)
@@ -64,6 +68,7 @@ func (d *delivery) connect(h *host, iface string, hasNext, suppressTLS bool) (*s
 		return nil, rcDefer
 	}
 	s.conn, s.sendQuit = conn, true
+	s.closed = func() { d.event("tcp:close", "") }
 	conn.WriteTimeout = d.o.commandTimeout
 	if la, ok := conn.LocalAddr().(*net.TCPAddr); ok {
 		d.vars["sending_ip_address"] = la.IP.String()
@@ -93,6 +98,10 @@ func (d *delivery) handshake(s *session, heloErr error, suppressTLS bool) *failu
 	s.greeting = resp
 	if !ok(resp, err, '2') {
 		return d.checkResponse(s, smtpclient.Errno(err), resp)
+	}
+	if out := d.event("smtp:connect", resp); out != "" {
+		d.setErrno(0, item.ErrnoExpandFail, "deferred by smtp:connect event expansion: "+out, stDefer, false, nil)
+		return &failure{sendQuit: true, settled: true}
 	}
 	if heloErr != nil {
 		d.setErrno(0, item.ErrnoExpandFail, "failed to expand helo_data: "+heloErr.Error(), stDefer, false, nil)
@@ -137,6 +146,7 @@ func (d *delivery) hello(s *session) (string, *failure) {
 		resp, err := s.read()
 		s.heloReply = resp
 		if ok(resp, err, '2') {
+			d.event("smtp:ehlo", resp)
 			return resp, nil
 		}
 		if err != nil || resp == "" {

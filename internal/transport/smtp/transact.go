@@ -221,6 +221,7 @@ func (t *txn) delivered(resp string, chunking bool) {
 		r.st = stOK
 		d.noteHost(r, s)
 		r.a.SMTPConfirmation = conf
+		r.a.Confirmation = resp
 		r.a.Pipelining = s.pipelining
 		r.a.Chunking = chunking
 		r.a.Continued = s.sequence > 1
