@@ -23,7 +23,7 @@ require (
 require (
 	github.com/PowerDNS/lmdb-go v1.9.3
 	github.com/dlclark/regexp2 v1.12.0
-	modernc.org/sqlite v1.61.1
 	golang.org/x/net v0.57.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/sys v0.49.0
+	modernc.org/sqlite v1.61.1
 )

@@ -79,6 +79,9 @@ func (d *daemonState) start(cfg *conf.Config) error {
 	if removed, err := srv.Spool.Tidy(); err == nil && len(removed) > 0 {
 		srv.Log.Main("", fmt.Sprintf("removed %d incomplete spool file(s) left by an earlier crash: %s", len(removed), strings.Join(removed, " ")))
 	}
+	// The daemon receives and delivers all day: it reuses spool files
+	// rather than freeing and allocating inodes (see spool/recycle.go).
+	srv.Spool.Recycle()
 	d.waitDeliveries = d.r.startDelivery(srv)
 	d.startQueueRuns(cfg, srv)
 	eps, err := d.endpoints(cfg)

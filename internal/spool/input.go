@@ -45,7 +45,13 @@ func (sp *Spool) Begin(id string) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	fd, err := createData(dir, id+"-D")
+	fd, ok := -1, false
+	if sp.recycle {
+		fd, ok = dir.claimData(id + "-D")
+	}
+	if !ok {
+		fd, err = createData(dir, id+"-D")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -186,6 +192,12 @@ func (in *Input) commit(h *Header) error {
 // headerFile opens the file the -H data goes to: an unnamed file, or else
 // hdr.<id> (removing a leftover of that name once, as Exim does).
 func (in *Input) headerFile() (fd int, unnamed bool, err error) {
+	if in.sp.recycle {
+		if fd, ok := in.dir.claimHeader(in.tmpName()); ok {
+			in.tmpMade = true
+			return fd, false, nil
+		}
+	}
 	fd, ok, err := openTmpfile(in.dir.fd)
 	if ok || err != nil {
 		if err != nil {

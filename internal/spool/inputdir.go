@@ -27,6 +27,8 @@ type inputDir struct {
 	// batch groups the Commits.
 	data  *groupSync
 	batch commitBatch
+
+	spares spares // see recycle.go
 }
 
 func openInputDir(path string) (*inputDir, error) {

@@ -76,7 +76,21 @@ func (sp *Spool) OpenData(id string) (*os.File, error) {
 			}
 			return nil, lerr
 		}
+		if !sameFile(f, path) {
+			// Finished (and perhaps recycled) between open and lock.
+			f.Close()
+			return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrNotExist}
+		}
 		return f, nil
 	}
 	return nil, err
+}
+
+// sameFile reports whether the open file still has the name path.
+func sameFile(f *os.File, path string) bool {
+	var a, b syscall.Stat_t
+	if syscall.Fstat(int(f.Fd()), &a) != nil || syscall.Stat(path, &b) != nil {
+		return false
+	}
+	return a.Dev == b.Dev && a.Ino == b.Ino
 }

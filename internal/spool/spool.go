@@ -31,6 +31,8 @@ type Spool struct {
 	// 1+digit for input/<digit>/.
 	dirs   [63]atomic.Pointer[inputDir]
 	dirsMu sync.Mutex // serialises creating them
+
+	recycle bool // see Recycle
 }
 
 // Open opens the spool at dir, making its directories when missing.

@@ -104,10 +104,29 @@ func (sp *Spool) RemoveJournal(id string) error {
 // Remove takes a finished message off the queue: -H first (it is then no
 // longer queued), then -J, -D and the message log.
 func (sp *Spool) Remove(id string) error {
+	if sp.recycle {
+		return sp.retire(id)
+	}
 	var first error
 	for _, suffix := range []string{"-H", "-J", "-D"} {
 		if err := os.Remove(sp.InputPath(id, suffix)); err != nil && !errors.Is(err, fs.ErrNotExist) && first == nil {
 			first = err
+		}
+	}
+	os.Remove(sp.MsglogPath(id))
+	return first
+}
+
+// retire is Remove with the -H and -D files kept as spares (Recycle).
+func (sp *Spool) retire(id string) error {
+	d, err := sp.input(id)
+	if err != nil {
+		return err
+	}
+	var first error
+	for _, f := range []func(string) error{d.retireHeader, d.retireJournal, d.retireData} {
+		if err := f(id); err != nil && err != syscall.ENOENT && first == nil {
+			first = &fs.PathError{Op: "remove", Path: d.path + "/" + id, Err: err}
 		}
 	}
 	os.Remove(sp.MsglogPath(id))
