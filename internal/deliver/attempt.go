@@ -121,6 +121,7 @@ func (r *attempt) transportAll() {
 		if ok && t.Local() {
 			r.deliverLocal(t, env, batch[0])
 			r.runShadow(env, batch)
+			r.transportWarning(t, batch[0])
 		} else if ok {
 			t.Deliver(env, r.msg, batch)
 		}

@@ -51,6 +51,9 @@ type Deliverer struct {
 	// Warn sends a delay warning when one is due and returns the new
 	// warning count for the -H file (0: none sent).
 	Warn func(msg *transport.Message, deferred []*item.Address) int
+	// TransportWarn sends a transport's warning message (the quota
+	// warning); nil: none sent.
+	TransportWarn TransportWarnFunc
 	// Conns keeps SMTP connections for reuse across messages (one queue
 	// run); nil: none kept.
 	Conns *transport.Conns

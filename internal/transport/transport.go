@@ -69,6 +69,14 @@ type Transport interface {
 	Local() bool
 }
 
+// Warner is a transport that may ask for a warning message to be sent
+// after a delivery (Exim's transport warn_message; appendfile's
+// quota_warn_message, asked for by item.Address.QuotaWarn). WarnMessage
+// is the unexpanded text, "" for none.
+type Warner interface {
+	WarnMessage() string
+}
+
 // Factory builds a transport instance from its configuration.
 type Factory func(d *conf.Driver) (Transport, error)
 
