@@ -83,8 +83,9 @@ func setupResolver(cfg *conf.Config) error {
 			return fmt.Errorf("%s: %v", dnsx.ServersEnv, err)
 		}
 	}
-	if len(servers) > 0 {
-		dnsx.SetDefault(&dnsx.Resolver{Servers: servers})
+	search := cfg.StringList("dns_search_domains")
+	if len(servers) > 0 || len(search) > 0 {
+		dnsx.SetDefault(&dnsx.Resolver{Servers: servers, Search: search})
 	}
 	return nil
 }

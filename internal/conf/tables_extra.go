@@ -11,6 +11,10 @@ func init() {
 		// as in local_interfaces ("<;" lists for IPv6). Unset: the
 		// environment's EXIGO_DNS_SERVERS, then /etc/resolv.conf.
 		{Name: "dns_servers", Type: TypeStringList, Unset: true, Implemented: true},
+		// exigo: the domain search list (the first is the default domain)
+		// for dnslookup's qualify_single and search_parents. Unset: with
+		// the system's resolver, /etc/resolv.conf's search or domain line.
+		{Name: "dns_search_domains", Type: TypeStringList, Unset: true, Implemented: true},
 		// exigo: put the "DSN extra information" fields into bounces.
 		{Name: "dsn_extra_info", Type: TypeBool, Default: "true"},
 		// Accepted by Exim 4.96 but not printed by -bP.

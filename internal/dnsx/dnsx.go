@@ -30,6 +30,10 @@ type Resolver struct {
 	Timeout time.Duration // per attempt; 0 means 5s
 	Retries int           // attempts per server; 0 means 2
 	DNSSEC  bool          // set the DO bit and report AD
+	// Search is the domain search list (the first is the default domain)
+	// for qualify_single and search_parents; empty with no Servers means
+	// /etc/resolv.conf's search or domain line.
+	Search []string
 }
 
 // Lookup queries name (absolute or not) for qtype.

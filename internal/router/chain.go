@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"exigo/internal/conf"
+	"exigo/internal/dnsx"
 	"exigo/internal/expand"
 	"exigo/internal/item"
 	"exigo/internal/lists"
@@ -23,6 +24,9 @@ type routeState struct {
 	// localHostRemoved: the host lookup dropped this host (and the hosts
 	// after it) from the list (Exim's af_local_host_removed).
 	localHostRemoved bool
+	// search is how the running router's DNS lookups widen names
+	// (dnslookup's qualify_single and search_parents).
+	search dnsx.SearchOptions
 }
 
 // Route runs a through the configured routers, as Exim's route_address

@@ -46,9 +46,7 @@ func (e *Env) dnsLookup(name string, qtype uint16) dnsAnswer {
 	if r == nil {
 		r = dnsx.Default()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	ans, err := r.Lookup(ctx, name, qtype)
+	name, ans, err := e.searchLookup(r, name, qtype)
 	if err != nil {
 		if e.againMeansNonexist(name) {
 			return dnsAnswer{rc: dnsNoMatch, fqdn: name}
@@ -124,4 +122,41 @@ func (e *Env) listEnv() *lists.Env {
 		return e.Ctx.Lists
 	}
 	return &lists.Env{Named: e.Config, PrimaryHostname: e.Config.PrimaryHostname(), Resolver: e.Resolver}
+}
+
+// searchLookup is res_search: the name as the router's search options
+// widen it (qualify_single, search_parents), each candidate in turn
+// until one exists; name is the one answered (the last tried when none).
+func (e *Env) searchLookup(r *dnsx.Resolver, name string, qtype uint16) (string, *dnsx.Answer, error) {
+	var opt dnsx.SearchOptions
+	if e.rs != nil {
+		opt = e.rs.search
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var nodata *dnsx.Answer
+	nodataName := ""
+	cands := r.Candidates(name, opt)
+	for i, c := range cands {
+		ans, err := r.Lookup(ctx, c, qtype)
+		if err != nil {
+			return c, nil, err
+		}
+		if ans.Rcode == dns.RcodeSuccess && hasType(ans, qtype) || i == len(cands)-1 && nodata == nil {
+			return c, ans, nil
+		}
+		if ans.Rcode == dns.RcodeSuccess && nodata == nil {
+			nodata, nodataName = ans, c // the resolver reports "no data" over "no such name"
+		}
+	}
+	return nodataName, nodata, nil
+}
+
+func hasType(ans *dnsx.Answer, qtype uint16) bool {
+	for _, rr := range ans.RRs {
+		if rr.Header().Rrtype == qtype {
+			return true
+		}
+	}
+	return false
 }

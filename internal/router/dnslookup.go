@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"exigo/internal/conf"
+	"exigo/internal/dnsx"
 	"exigo/internal/expand"
 	"exigo/internal/item"
 	"exigo/internal/lists"
@@ -34,6 +35,8 @@ func (dnslookupRouter) Route(env *Env, r *conf.Driver, a *item.Address) (item.Re
 	if !ok {
 		return item.Defer, nil
 	}
+	env.rs.search = dnsx.SearchOptions{QualifySingle: r.Bool("qualify_single"), SearchParents: r.Bool("search_parents")}
+	defer func() { env.rs.search = dnsx.SearchOptions{} }()
 	widen := env.widenings(r, a)
 	found, rc := env.lookupWidened(r, a, widen, flags, ignore)
 	if rc != item.OK {

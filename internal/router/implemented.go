@@ -6,8 +6,7 @@ import "exigo/internal/conf"
 // warning about them. Options that only matter to the delivery process
 // (retry_use_local_part, disable_logging, log_as_local, dsn_lasthop,
 // same_domain_copy_routing) are read there; those exigo cannot act on
-// (filter options, qualify_single and search_parents, which are the
-// resolver's) stay unmarked.
+// (filter options) stay unmarked.
 func init() {
 	conf.MarkImplemented(conf.KindRouter, "",
 		"address_data", "address_test", "cannot_route_message", "caseful_local_part",
@@ -30,7 +29,8 @@ func init() {
 		"repeat_use", "skip_syntax_errors")
 	conf.MarkImplemented(conf.KindRouter, "dnslookup",
 		"check_secondary_mx", "check_srv", "fail_defer_domains", "mx_domains",
-		"mx_fail_domains", "srv_fail_domains", "widen_domains")
+		"mx_fail_domains", "qualify_single", "search_parents", "srv_fail_domains",
+		"widen_domains")
 	conf.MarkImplemented(conf.KindRouter, "manualroute",
 		"host_all_ignored", "host_find_failed", "hosts_randomize", "route_data", "route_list")
 }

@@ -1,0 +1,78 @@
+package dnsx
+
+import (
+	"bufio"
+	"os"
+	"strings"
+)
+
+// SearchOptions are the resolver options Exim's routers and transports
+// set for their lookups (RES_DEFNAMES and RES_DNSRCH through
+// qualify_single and search_parents).
+type SearchOptions struct {
+	QualifySingle bool // a name without dots gets the default domain
+	SearchParents bool // a dotted name gets each search domain too
+}
+
+// Candidates lists the names the resolver library's res_search tries
+// for name, in its order (ndots 1): a dotted name as it is first, then
+// with the search domains; a single label with the default domain (the
+// first of the search list) before the bare name. A name ending in a dot
+// is only tried as it is.
+func (r *Resolver) Candidates(name string, o SearchOptions) []string {
+	if strings.HasSuffix(name, ".") {
+		return []string{strings.TrimSuffix(name, ".")}
+	}
+	dotted := strings.Contains(name, ".")
+	var out []string
+	if dotted {
+		out = append(out, name)
+	}
+	if (!dotted && o.QualifySingle) || (dotted && o.SearchParents) {
+		search := r.searchList()
+		if !o.SearchParents && len(search) > 1 {
+			search = search[:1] // the default domain only
+		}
+		for _, d := range search {
+			out = append(out, name+"."+d)
+		}
+	}
+	if !dotted {
+		out = append(out, name)
+	}
+	return out
+}
+
+// searchList is Search, or, when the resolver uses /etc/resolv.conf for
+// its servers too, the file's search (or domain) line.
+func (r *Resolver) searchList() []string {
+	if len(r.Search) > 0 || len(r.Servers) > 0 {
+		return r.Search
+	}
+	return resolvConfSearch()
+}
+
+// resolvConfSearch reads the last search or domain line of
+// /etc/resolv.conf, as the resolver library does.
+func resolvConfSearch() []string {
+	if os.Getenv(NoSystemResolverEnv) != "" {
+		return nil
+	}
+	f, err := os.Open("/etc/resolv.conf")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 2 && (fields[0] == "search" || fields[0] == "domain") {
+			out = nil
+			for _, d := range fields[1:] {
+				out = append(out, strings.TrimSuffix(d, "."))
+			}
+		}
+	}
+	return out
+}
