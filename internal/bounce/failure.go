@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"errors"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -174,7 +175,20 @@ func (bd *builder) failureIntro(tpl *template, toSender bool) {
 }
 
 // returnsOutput: the address carries output of a pipe for the sender.
-func returnsOutput(a *item.Address) bool { return a.ReturnOutput && a.Output != "" }
+func returnsOutput(a *item.Address) bool { return a.ReturnFile != "" }
+
+// returnedOutput copies a return file into the report and removes it,
+// as Exim does; a file that cannot be read is reported in its place.
+func (bd *builder) returnedOutput(a *item.Address) {
+	b, err := os.ReadFile(a.ReturnFile)
+	if err != nil {
+		bd.printf("    +++ Exim error... failed to open text file: %s\n", transport.Strerror(err))
+	} else {
+		bd.b.Write(b)
+	}
+	os.Remove(a.ReturnFile)
+	a.ReturnFile = ""
+}
 
 // failedList writes each address with its error, then the output pipes
 // returned; it gives the addresses in the order Exim's report part lists
@@ -209,7 +223,8 @@ func (bd *builder) failedList(tpl *template, failed []*item.Address) []*item.Add
 	for _, a := range withOutput {
 		bd.write("\n")
 		bd.addressInfo(a, "------ ", "\n       ", " ------\n")
-		bd.write("\n" + a.Output)
+		bd.write("\n")
+		bd.returnedOutput(a)
 		handled = append([]*item.Address{a}, handled...)
 	}
 	bd.write("\n")

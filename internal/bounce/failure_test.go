@@ -1,6 +1,8 @@
 package bounce
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -209,7 +211,9 @@ func TestPipeAndHidden(t *testing.T) {
 	top := item.New("me@test.ex")
 	pipe := top.Child("|/bin/prog")
 	pipe.Pipe, pipe.PassMessage, pipe.Message = "|/bin/prog", true, "Child process of t transport returned 1"
-	pipe.Output, pipe.ReturnOutput = "prog said no\n", true
+	ret := filepath.Join(t.TempDir(), "return")
+	writeFile(t, ret, "prog said no\n")
+	pipe.ReturnFile = ret
 	mid := top.Child("mid@test.ex")
 	hidden := mid.Child("secret@test.ex")
 	hidden.HideChild, hidden.PassMessage, hidden.Message = true, true, "gone"
@@ -227,6 +231,10 @@ func TestPipeAndHidden(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("lacks %q:\n%s", want, s)
 		}
+	}
+	// The return file is gone once copied in.
+	if _, err := os.Stat(ret); !os.IsNotExist(err) {
+		t.Errorf("return file left: %v", err)
 	}
 	// The report part lists the output-carrying address first.
 	if i, j := strings.Index(s, "Action: failed\nFinal-Recipient: rfc822;me@test.ex"), strings.LastIndex(s, "Final-Recipient"); i < 0 || j < 0 {

@@ -58,8 +58,9 @@ func userGroups(uid int) []uint32 {
 	return out
 }
 
-// serveRequest makes one local delivery in a worker.
-func serveRequest(d *deliver.Deliverer, req *childRequest, data *os.File, logs *bytes.Buffer) childReply {
+// serveRequest makes one local delivery in a worker; returnFile (nil
+// for none) receives the transport's output.
+func serveRequest(d *deliver.Deliverer, req *childRequest, data, returnFile *os.File, logs *bytes.Buffer) childReply {
 	rep := childReply{Addresses: req.Addresses}
 	name, _, _ := strings.Cut(string(req.Header), "\n")
 	h, err := spool.ParseHeader(req.Header, name)
@@ -80,7 +81,7 @@ func serveRequest(d *deliver.Deliverer, req *childRequest, data *os.File, logs *
 	if cwd := req.Addresses[0].Home; cwd != "" {
 		os.Chdir(cwd)
 	}
-	d.RunLocal(req.Transport, h, body, req.Addresses)
+	d.RunLocal(req.Transport, h, body, req.Addresses, returnFile)
 	os.Chdir("/")
 	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
 		if l = strings.TrimPrefix(l, "LOG: "); l != "" {

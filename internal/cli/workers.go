@@ -78,12 +78,23 @@ func (p *workerPool) runAs(uid, gid int, initGroups bool, name string, msg *tran
 	if err != nil {
 		return err
 	}
+	files := []*os.File{data}
+	if name := addrs[0].ReturnFile; name != "" {
+		// The pipe's output goes to the return file, which the worker
+		// (another user) could not open itself.
+		ret, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return err
+		}
+		defer ret.Close()
+		files = append(files, ret)
+	}
 	key := credKey{uid, gid, initGroups}
 	w, err := p.get(key)
 	if err != nil {
 		return err
 	}
-	rep, err := w.call(req, data)
+	rep, err := w.call(req, files)
 	if err != nil {
 		p.drop(w)
 		return err
@@ -216,13 +227,18 @@ func (w *worker) stop() {
 	}
 }
 
-// call sends one request with the -D file and reads the reply.
-func (w *worker) call(req []byte, data *os.File) (*childReply, error) {
+// call sends one request with the -D file (and the return file, if
+// any) and reads the reply.
+func (w *worker) call(req []byte, files []*os.File) (*childReply, error) {
 	frame := make([]byte, 4+len(req))
 	binary.BigEndian.PutUint32(frame, uint32(len(req)))
 	copy(frame[4:], req)
 	w.conn.SetDeadline(time.Now().Add(2 * time.Hour))
-	if _, _, err := w.conn.WriteMsgUnix(frame, syscall.UnixRights(int(data.Fd())), nil); err != nil {
+	fds := make([]int, len(files))
+	for i, f := range files {
+		fds[i] = int(f.Fd())
+	}
+	if _, _, err := w.conn.WriteMsgUnix(frame, syscall.UnixRights(fds...), nil); err != nil {
 		return nil, err
 	}
 	buf, err := readFrame(w.conn)
@@ -282,13 +298,16 @@ func (r *run) workerMain() int {
 	}
 	d := &deliver.Deliverer{Config: cfg, Log: lg, Transports: ts, BaseCtx: r.baseContext(cfg)}
 	for {
-		req, data, err := readRequest(conn)
+		req, data, ret, err := readRequest(conn)
 		if err != nil {
 			return 0 // the parent has gone: done
 		}
 		logs.Reset()
-		rep := serveRequest(d, req, data, &logs)
+		rep := serveRequest(d, req, data, ret, &logs)
 		data.Close()
+		if ret != nil {
+			ret.Close()
+		}
 		b, _ := json.Marshal(rep)
 		if err := writeFrame(conn, b); err != nil {
 			return 0
@@ -296,35 +315,46 @@ func (r *run) workerMain() int {
 	}
 }
 
-// readRequest reads a frame and the descriptor sent with it.
-func readRequest(conn *net.UnixConn) (*childRequest, *os.File, error) {
+// readRequest reads a frame and the descriptors sent with it: the -D
+// file and, when the transport keeps its output, the return file.
+func readRequest(conn *net.UnixConn) (*childRequest, *os.File, *os.File, error) {
 	head := make([]byte, 4)
-	oob := make([]byte, syscall.CmsgSpace(4))
+	oob := make([]byte, syscall.CmsgSpace(8))
 	n, oobn, _, _, err := conn.ReadMsgUnix(head, oob)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if _, err := io.ReadFull(conn, head[n:]); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	msgs, err := syscall.ParseSocketControlMessage(oob[:oobn])
 	if err != nil || len(msgs) != 1 {
-		return nil, nil, errors.New("no descriptor with the request")
+		return nil, nil, nil, errors.New("no descriptor with the request")
 	}
 	fds, err := syscall.ParseUnixRights(&msgs[0])
-	if err != nil || len(fds) != 1 {
-		return nil, nil, errors.New("no descriptor with the request")
+	if err != nil || len(fds) < 1 || len(fds) > 2 {
+		return nil, nil, nil, errors.New("no descriptor with the request")
 	}
 	data := os.NewFile(uintptr(fds[0]), "message data")
+	var ret *os.File
+	if len(fds) == 2 {
+		ret = os.NewFile(uintptr(fds[1]), "return file")
+	}
+	closeAll := func() {
+		data.Close()
+		if ret != nil {
+			ret.Close()
+		}
+	}
 	buf := make([]byte, binary.BigEndian.Uint32(head))
 	if _, err := io.ReadFull(conn, buf); err != nil {
-		data.Close()
-		return nil, nil, err
+		closeAll()
+		return nil, nil, nil, err
 	}
 	var req childRequest
 	if err := json.Unmarshal(buf, &req); err != nil {
-		data.Close()
-		return nil, nil, err
+		closeAll()
+		return nil, nil, nil, err
 	}
-	return &req, data, nil
+	return &req, data, ret, nil
 }

@@ -31,6 +31,10 @@ type attempt struct {
 	pendingKids map[*item.Address]int
 	// skipped are held back from a continued delivery (holdBack).
 	skipped []*item.Address
+	// returnCount numbers the return files made (see output.go);
+	// outputLines are output lines waiting to be logged with an outcome.
+	returnCount int
+	outputLines map[*item.Address]string
 }
 
 // routeAll routes every undelivered recipient (and what redirection

@@ -138,6 +138,7 @@ func (d *Deliverer) Deliver(id string, opt Options) error {
 	run.routeAll()
 	run.transportAll()
 	run.finish()
+	run.dropReturnFiles()
 	return run.err
 }
 

@@ -38,6 +38,7 @@ func (r *attempt) isLocal(a *item.Address) bool {
 // logDelivery writes "=> addr R=router T=transport H=host [ip] C=..."
 // (discard: "=> :blackhole: <addr> R=router").
 func (r *attempt) logDelivery(a *item.Address, discarded bool) {
+	r.logOutput(a)
 	var b strings.Builder
 	if discarded {
 		b.WriteString("=> :blackhole: <" + a.Address + ">")
@@ -98,6 +99,7 @@ func routeInfo(a *item.Address) string {
 
 // logFailure writes "** addr R=router T=transport: message".
 func (r *attempt) logFailure(a *item.Address) {
+	r.logOutput(a)
 	msg := a.Message
 	if msg == "" {
 		msg = "Unrouteable address"
@@ -112,6 +114,7 @@ func (r *attempt) logFailure(a *item.Address) {
 
 // logDeferral writes "== addr R=router T=transport defer (errno): message".
 func (r *attempt) logDeferral(a *item.Address) {
+	r.logOutput(a)
 	line := "== " + logAddress(a, false) + routeInfo(a)
 	line += fmt.Sprintf(" defer (%d)", a.BasicErrno)
 	// Exim: the system error's text, the host, then the message.

@@ -114,7 +114,14 @@ func userID(name string) (int, error) {
 // in a child process with the user's credentials when it is.
 func (r *attempt) deliverLocal(t transport.Transport, env *transport.Env, a *item.Address) {
 	if os.Getuid() != 0 {
+		f, ok := r.openReturnFile(a)
+		if !ok {
+			return
+		}
+		env.ReturnFile = f
 		t.Deliver(env, r.msg, []*item.Address{a})
+		env.ReturnFile = nil
+		r.takeOutput(a, f)
 		return
 	}
 	uid, gid, set, err := r.credentials(a)
@@ -131,7 +138,13 @@ func (r *attempt) deliverLocal(t transport.Transport, env *transport.Env, a *ite
 		a.Result, a.Message = item.Defer, "local deliveries as another user are not available"
 		return
 	}
+	f, ok := r.openReturnFile(a)
+	if !ok {
+		return
+	}
+	// The worker process gets the return file with the -D file.
 	if err := r.d.RunAs(uid, gid, a.InitGroups, a.Transport, r.msg, []*item.Address{a}); err != nil {
 		a.Result, a.Message = item.Defer, "delivery process failed: "+err.Error()
 	}
+	r.takeOutput(a, f)
 }

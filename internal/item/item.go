@@ -143,10 +143,10 @@ type Address struct {
 	PassMessage bool
 	// PipeExpand: Pipe came from a filter and is expanded (af_expand_pipe).
 	PipeExpand bool
-	// Output is what a pipe command wrote (at most max_output bytes);
-	// ReturnOutput says the bounce carries it.
-	Output       string
-	ReturnOutput bool
+	// ReturnFile names the file in the message log directory that holds
+	// what a pipe command wrote (Exim's return_filename), kept after the
+	// delivery only for the failure report, which includes and removes it.
+	ReturnFile string
 }
 
 // New makes a top-level address for an envelope recipient.

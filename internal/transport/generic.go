@@ -135,7 +135,7 @@ func Copy(addrs []*item.Address) {
 		a.Result, a.Message, a.UserMessage = first.Result, first.Message, first.UserMessage
 		a.BasicErrno, a.MoreErrno = first.BasicErrno, first.MoreErrno
 		a.Freeze, a.Panic, a.QuotaWarn = first.Freeze, first.Panic, first.QuotaWarn
-		a.Output, a.ReturnOutput, a.PassMessage = first.Output, first.ReturnOutput, first.PassMessage
+		a.PassMessage = first.PassMessage
 	}
 }
 

@@ -6,6 +6,7 @@ package transport
 import (
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"exigo/internal/conf"
@@ -43,6 +44,10 @@ type Env struct {
 	// Retry tells remote transports which hosts may be tried now (Exim's
 	// retry_check_address); nil means every host may.
 	Retry *retry.Checker
+	// ReturnFile receives a local transport's output (what a pipe command
+	// writes): Exim's return file, opened by the delivery process when
+	// the transport keeps output (KeepsOutput); nil: output is dropped.
+	ReturnFile *os.File
 	// Events raises Exim's delivery events (event_action); nil raises
 	// none.
 	Events *Events

@@ -59,8 +59,7 @@ func (x *delivery) run() {
 	if x.msg.Header != nil && x.msg.Header.DontDeliver {
 		return // -N
 	}
-	out := x.execute(argv, envv)
-	x.handleOutput(out)
+	x.execute(argv, envv)
 }
 
 // command works out the argument vector: the configured command, or a

@@ -8,11 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"exigo/internal/conf"
 	"exigo/internal/item"
-	"exigo/internal/transport"
 	"exigo/internal/transport/eximtest"
 )
 
@@ -150,7 +148,7 @@ func TestSameAsExim(t *testing.T) {
 		if lp == "batch" {
 			addrs = append(addrs, item.New("batch2@test.example"))
 		}
-		deliverBatch(cfg, tp, msg, addrs)
+		deliverAsDeliveryProcess(t, cfg, tp, msg, addrs)
 		for _, a := range addrs {
 			got[a.Address] = a
 		}
@@ -219,9 +217,4 @@ func compareOutputs(t *testing.T, dir string) {
 	}
 	sort.Strings(names)
 	t.Logf("compared %d files: %v", len(names), names)
-}
-
-func deliverBatch(cfg *conf.Config, tp transport.Transport, msg *transport.Message, addrs []*item.Address) {
-	env := &transport.Env{Config: cfg, Ctx: context(cfg, msg, addrs[0]), Now: time.Now}
-	tp.Deliver(env, msg, addrs)
 }

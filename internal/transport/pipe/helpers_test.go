@@ -1,6 +1,11 @@
 package pipe
 
 import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
 	"exigo/internal/conf"
 	"exigo/internal/expand"
 	"exigo/internal/item"
@@ -41,4 +46,39 @@ func (v testVars) Var(name string) (string, bool, bool) {
 
 func context(cfg *conf.Config, msg *transport.Message, a *item.Address) *expand.Context {
 	return &expand.Context{Vars: testVars{cfg, msg.Header, a}}
+}
+
+// deliverAsDeliveryProcess runs the transport as the delivery process
+// does: with a return file when the transport keeps its output, handled
+// afterwards (the first address keeps it for the report, or it goes).
+// It returns the output log line, if any.
+func deliverAsDeliveryProcess(t *testing.T, cfg *conf.Config, tp transport.Transport, msg *transport.Message, addrs []*item.Address) string {
+	t.Helper()
+	d := tp.(*Transport).d
+	env := &transport.Env{Config: cfg, Ctx: context(cfg, msg, addrs[0]), Now: time.Now}
+	if !transport.KeepsOutput(d) {
+		tp.Deliver(env, msg, addrs)
+		return ""
+	}
+	a := addrs[0]
+	a.ReturnFile = filepath.Join(t.TempDir(), msg.ID+"-1-0")
+	f, err := transport.CreateReturnFile(a.ReturnFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.ReturnFile = f
+	tp.Deliver(env, msg, addrs)
+	return transport.HandleOutput(d, a, f, msg.Header.Sender)
+}
+
+func returned(t *testing.T, a *item.Address) string {
+	t.Helper()
+	if a.ReturnFile == "" {
+		return ""
+	}
+	b, err := os.ReadFile(a.ReturnFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

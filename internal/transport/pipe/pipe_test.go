@@ -4,7 +4,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"exigo/internal/conf"
 	"exigo/internal/item"
@@ -36,7 +35,7 @@ func runPipe(t *testing.T, options string, a *item.Address) *item.Address {
 		a = item.New("jo@test.example")
 	}
 	msg := testMessage("sender@example.org")
-	tp.Deliver(&transport.Env{Config: cfg, Ctx: context(cfg, msg, a), Now: time.Now}, msg, []*item.Address{a})
+	deliverAsDeliveryProcess(t, cfg, tp, msg, []*item.Address{a})
 	return a
 }
 
@@ -80,12 +79,29 @@ func TestOutcomes(t *testing.T) {
 
 func TestOutputKept(t *testing.T) {
 	a := runPipe(t, "  command = /bin/sh -c 'echo first; echo second; exit 1'\n  return_fail_output\n", nil)
-	if !a.ReturnOutput || a.Output != "first\nsecond\n" {
-		t.Errorf("output %q %v", a.Output, a.ReturnOutput)
+	if out := returned(t, a); out != "first\nsecond\n" {
+		t.Errorf("output %q", out)
 	}
 	a = runPipe(t, "  command = /bin/sh -c 'yes x'\n  return_output\n  max_output = 100\n", nil)
-	if !strings.HasSuffix(a.Output, "\n\n*** Too much output - remainder discarded ***\n") || len(a.Output) > 8192+100 {
-		t.Errorf("output %d bytes, ends %q", len(a.Output), a.Output[max(0, len(a.Output)-60):])
+	if out := returned(t, a); !strings.HasSuffix(out, "\n\n*** Too much output - remainder discarded ***\n") || len(out) > 16384+100 {
+		t.Errorf("output %d bytes, ends %q", len(out), out[max(0, len(out)-60):])
+	}
+	// Output of a delivery that worked is not kept with
+	// return_fail_output, and is logged with log_output.
+	cfg, _ := conf.Parse("t.conf", "begin transports\nt:\n  driver = pipe\n  command = /bin/sh -c 'printf \"a\\\\tb  \\\\nnext\\\\n\"'\n  return_fail_output\n  log_output\n", nil)
+	tp, _ := New(cfg.Transport("t"))
+	b := item.New("jo@test.example")
+	line := deliverAsDeliveryProcess(t, cfg, tp, testMessage("s@example.org"), []*item.Address{b})
+	if b.Result != item.OK || b.ReturnFile != "" || line != `<jo@test.example>: t transport output: a\tb` {
+		t.Errorf("%v %q %q", b.Result, b.ReturnFile, line)
+	}
+	// No sender to tell: return_output does not fail the delivery.
+	c := item.New("jo@test.example")
+	cfg, _ = conf.Parse("t.conf", "begin transports\nt:\n  driver = pipe\n  command = /bin/echo hi\n  return_output\n", nil)
+	tp, _ = New(cfg.Transport("t"))
+	deliverAsDeliveryProcess(t, cfg, tp, testMessage(""), []*item.Address{c})
+	if c.Result != item.OK || c.ReturnFile != "" {
+		t.Errorf("bounce: %v %q", c.Result, c.ReturnFile)
 	}
 }
 

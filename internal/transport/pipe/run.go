@@ -36,10 +36,11 @@ var processUmask = sync.OnceValue(func() int {
 	return -1
 })
 
-// output collects what the command writes to its standard output and
-// error, up to max_output bytes, killing the command when it writes more.
+// output follows the reading of what the command writes to its standard
+// output and error: up to max_output bytes go to the return file, if
+// the delivery process gave one; the command is killed when it writes
+// more.
 type output struct {
-	buf       []byte
 	truncated bool
 	done      chan struct{}
 }
@@ -126,20 +127,27 @@ func hasPWD(env []string) bool {
 	return false
 }
 
-// readOutput reads the command's output, keeping max_output bytes.
+// readOutput reads the command's output into the return file (Exim's
+// return_file; without one it is read and dropped), as far as the block
+// that takes it past max_output.
 func (x *delivery) readOutput(r *os.File, out *output, cmd *exec.Cmd) {
 	defer close(out.done)
 	defer r.Close()
-	buf := make([]byte, 8192)
+	keep := x.env.ReturnFile
+	buf := make([]byte, 16384) // Exim reads into its big_buffer, 16K
 	var total int64
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
 			total += int64(n)
-			out.buf = append(out.buf, buf[:n]...)
+			if keep != nil {
+				keep.Write(buf[:n])
+			}
 			if total > x.o.maxOutput {
 				out.truncated = true
-				out.buf = append(out.buf, "\n\n*** Too much output - remainder discarded ***\n"...)
+				if keep != nil {
+					keep.WriteString("\n\n*** Too much output - remainder discarded ***\n")
+				}
 				if cmd.Process != nil {
 					syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 				}
