@@ -73,13 +73,16 @@ func noticesSetup(t *testing.T) (bin, dir, conf string) {
 	return bin, dir, conf
 }
 
+// submitLocal has exigo receive and deliver a message: as the user
+// running the tests, or (unprivileged, when that is root) as nobody, so
+// that deliveries run in exigo's own process instead of workers.
 func submitLocal(t *testing.T, bin, conf, dir, body string, rcpts ...string) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"-C", conf, "-odi", "-f", "sender@test.ex"}, rcpts...)...)
 	cmd.Env = append(os.Environ(), "EXIGO_NO_SYSTEM_RESOLVER=1")
 	cmd.Stdin = strings.NewReader(body)
-	if os.Getuid() != 0 {
-		asUnprivileged(t, cmd, dir)
+	if unprivileged {
+		asUnprivileged(t, cmd, dir, filepath.Join(dir, "spool"), filepath.Join(dir, "log"))
 	}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("exigo: %v\n%s", err, out)
@@ -129,6 +132,17 @@ func TestQuotaWarningDelivered(t *testing.T) {
 // the router and for one an alias generated; log_output logs the first
 // line.
 func TestPipeOutputReturned(t *testing.T) {
+	for _, u := range []bool{false, true} {
+		unprivileged = u
+		t.Run(map[bool]string{false: "as invoked", true: "unprivileged"}[u], testPipeOutputReturned)
+	}
+	unprivileged = false
+}
+
+// unprivileged: submitLocal runs exigo as nobody.
+var unprivileged bool
+
+func testPipeOutputReturned(t *testing.T) {
 	bin, dir, conf := noticesSetup(t)
 	submitLocal(t, bin, conf, dir, "Subject: pipe\n\nhello\n", "p@test.ex", "piped@test.ex")
 	log := readFile(t, filepath.Join(dir, "log", "mainlog"))
