@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"exigo/internal/item"
 	"exigo/internal/spool"
+	"exigo/internal/transport"
 )
 
 func TestContainsHeader(t *testing.T) {
@@ -135,6 +137,7 @@ ptp:
   driver = pipe
   command = TESTDIR/prog.sh
   return_fail_output
+  log_output
   user = nobody
 begin retry
 * * F,1d,1d
@@ -156,6 +159,16 @@ begin retry
 		a.ReturnFile = filepath.Join(t.TempDir(), "ret"+strconv.Itoa(i))
 		writeFile(t, a.ReturnFile, output)
 	}
+	// log_output: the first line, logged as Exim logs it.
+	for _, a := range failed {
+		probe := *a
+		probe.Result, probe.ReturnFile = item.Fail, filepath.Join(t.TempDir(), "probe")
+		writeFile(t, probe.ReturnFile, output)
+		line := transport.HandleOutput(s.cfg.Transport("ptp"), &probe, mustOpen(t, probe.ReturnFile), "sender@test.ex")
+		if log, _ := os.ReadFile(filepath.Join(s.dir, "log", "mainlog")); line == "" || !strings.Contains(string(log), orig.h.ID+" "+line+"\n") {
+			t.Errorf("our output line %q is not in Exim's log:\n%s", line, log)
+		}
+	}
 	_, _, data, err := Failure(s.cfg, nil, orig.message(), failed, boundaryTime(notices[0]))
 	if err != nil {
 		t.Fatal(err)
@@ -164,4 +177,13 @@ begin retry
 		t.Fatalf("Exim's report has no output:\n%s", notices[0].piped())
 	}
 	compare(t, "bounce", string(data), notices[0].piped())
+}
+
+func mustOpen(t *testing.T, name string) *os.File {
+	t.Helper()
+	f, err := os.OpenFile(name, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
