@@ -2,6 +2,7 @@ package spool
 
 import (
 	"syscall"
+	"time"
 )
 
 // Open file description locks (Linux 3.15+). Exim locks the -D file's
@@ -27,4 +28,22 @@ func lockData(fd int) (bool, error) {
 		return false, nil
 	}
 	return false, err
+}
+
+// lockDataSoon is lockData trying again for a few tens of milliseconds.
+// An open file description lock is shared by every descriptor of it, and
+// a child being started holds a copy of each until its exec is done, so
+// a writer's lock can outlive its close by that long: a delivery starting
+// right after reception must not take the message for one being worked
+// on elsewhere.
+func lockDataSoon(fd int) (bool, error) {
+	wait := time.Millisecond
+	for {
+		locked, err := lockData(fd)
+		if locked || err != nil || wait > 32*time.Millisecond {
+			return locked, err
+		}
+		time.Sleep(wait)
+		wait *= 2
+	}
 }

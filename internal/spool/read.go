@@ -68,7 +68,7 @@ func (sp *Spool) OpenData(id string) (*os.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		locked, lerr := lockData(int(f.Fd()))
+		locked, lerr := lockDataSoon(int(f.Fd()))
 		if lerr != nil || !locked {
 			f.Close()
 			if lerr == nil {
