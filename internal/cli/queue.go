@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -39,7 +40,7 @@ func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger
 	d.RetryCheck = retryChecker(cfg, sp, base)
 	d.EventBind = eventBind(cfg, lg)
 	d.Wait = waitStore(sp)
-	d.RunAs = newWorkerPool(r, lg, int(cfg.Int("remote_max_parallel"))).runAs
+	d.RunAs = newWorkerPool(r, lg, deliveryParallelism(cfg)).runAs
 	return d, nil
 }
 
@@ -57,6 +58,15 @@ type queueRunner struct {
 	// -R and -S: only messages with an undelivered recipient (or a
 	// sender) containing these strings.
 	selectRcpt, selectSender string
+}
+
+// deliveryParallelism bounds the messages one exigo process delivers at
+// once (and the delivery workers per user). Exim forks a process for each
+// message, unbounded; deliveries mostly wait for fsync, so a few per CPU
+// keep the disk busy without a crowd of workers. remote_max_parallel,
+// Exim's bound on one message's parallel remote deliveries, is the floor.
+func deliveryParallelism(cfg *conf.Config) int {
+	return max(4*runtime.GOMAXPROCS(0), int(cfg.Int("remote_max_parallel")))
 }
 
 func newQueueRunner(d *deliver.Deliverer, max int) *queueRunner {
@@ -122,12 +132,15 @@ func (r *run) queueAction() int {
 		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
 	}
-	q := newQueueRunner(d, int(cfg.Int("remote_max_parallel")))
+	q := newQueueRunner(d, deliveryParallelism(cfg))
 	submit.Accepted = func(id string, queueOnly bool) {
 		if !queueOnly {
 			q.start(id, deliver.Options{})
 		}
 	}
+	// Bounces and warnings queued meanwhile are delivered at once, as
+	// Exim's delivery process does: wait for them before leaving.
+	defer q.wg.Wait()
 	// -M thaws a frozen message before delivering it; -qff does too.
 	opt := deliver.Options{Force: r.opts.QueueForce > 0 || r.opts.MsgAction == "M",
 		Thaw:   r.opts.QueueForce > 1 || r.opts.MsgAction == "M",

@@ -45,7 +45,7 @@ func (d *daemonState) startQueueRuns(cfg *conf.Config, srv *smtpd.Server) {
 			case runs <- struct{}{}:
 				go func() {
 					defer func() { <-runs }()
-					q := newQueueRunner(dl, int(cfg.Int("remote_max_parallel")))
+					q := newQueueRunner(dl, deliveryParallelism(cfg))
 					q.runQueue(deliver.Options{Force: d.r.opts.QueueForce > 0, Thaw: d.r.opts.QueueForce > 1}, os.Getpid())
 				}()
 			default: // queue_run_max runs already going

@@ -123,7 +123,7 @@ func (r *run) startDelivery(srv *smtpd.Server) func() {
 		srv.Log.Panic("", "delivery setup failed, messages stay queued: "+err.Error())
 		return func() {}
 	}
-	q := newQueueRunner(d, int(cfg.Int("remote_max_parallel")))
+	q := newQueueRunner(d, deliveryParallelism(cfg))
 	srv.Accepted = func(id string, queueOnly bool) {
 		if queueOnly || cfg.Bool("queue_only") {
 			return

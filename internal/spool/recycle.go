@@ -14,10 +14,11 @@ import (
 // costs more than writing it, and every file the spool deletes makes the
 // next creation (a Maildir file too) slower. A process that enables
 // recycling renames the -H and -D files of a finished message to
-// ".spare-<id>-H" and ".spare-<id>-D" in the same directory, emptied, and
-// a new message claims one by renaming it to its own name: no inode is
-// freed or allocated. The names start with a dot and end in neither -H nor
-// -D, so Exim's and exigo's queue scans and Tidy pass them by.
+// ".spare-<id>.H" and ".spare-<id>.D" in the same directory (the -D
+// emptied), and a new message claims one by renaming it to its own name:
+// no inode is freed or allocated. The names start with a dot and end in
+// neither -H nor -D, so Exim's and exigo's queue scans, Tidy and shell
+// globs pass them by.
 
 // spareMax bounds the spare files kept per input directory; more are
 // deleted as before.
@@ -178,7 +179,7 @@ func (d *inputDir) retire(name string, empty bool) error {
 			return syscall.Unlinkat(d.fd, name)
 		}
 	}
-	spare := sparePrefix + name
+	spare := spareName(name)
 	if err := syscall.Renameat(d.fd, name, d.fd, spare); err != nil {
 		return err
 	}
@@ -186,6 +187,12 @@ func (d *inputDir) retire(name string, empty bool) error {
 		syscall.Unlinkat(d.fd, spare)
 	}
 	return nil
+}
+
+// spareName is the spare a message file becomes: "<id>-D" gives
+// ".spare-<id>.D", which no reader of the spool takes for a message file.
+func spareName(name string) string {
+	return sparePrefix + name[:len(name)-2] + "." + name[len(name)-1:]
 }
 
 func (d *inputDir) full() bool {

@@ -85,7 +85,7 @@ func TestRecycleEmptiesSpares(t *testing.T) {
 	}
 	for _, n := range names {
 		st, _ := os.Stat(n)
-		if strings.HasSuffix(n, "-D") && st.Size() != 0 {
+		if strings.HasSuffix(n, ".D") && st.Size() != 0 {
 			t.Errorf("%s keeps %d bytes", n, st.Size())
 		}
 	}
