@@ -28,6 +28,7 @@ type Input struct {
 	// commits) before naming -H, so that even on a file system without a
 	// journal a durable -H never lacks its -D.
 	dataNamed uint64
+	reused    bool // the -D file is a recycled one (see recycle.go)
 	tmpMade   bool // hdr.<id> exists
 	renamed   bool // <id>-H exists
 	closed    bool
@@ -45,18 +46,18 @@ func (sp *Spool) Begin(id string) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	fd, ok := -1, false
+	fd, reused := -1, false
 	if sp.recycle {
-		fd, ok = dir.claimData(id + "-D")
+		fd, reused = dir.claimData(id + "-D")
 	}
-	if !ok {
+	if !reused {
 		fd, err = createData(dir, id+"-D")
 	}
 	if err != nil {
 		return nil, err
 	}
 	in := &Input{sp: sp, dir: dir, id: id, fd: fd, w: writerPool.Get().(*bufio.Writer),
-		dataNamed: dir.mark()}
+		dataNamed: dir.mark(), reused: reused}
 	in.w.Reset(fdWriter(fd))
 	in.w.WriteString(id + "-D\n")
 	return in, nil
@@ -174,13 +175,25 @@ func (in *Input) commit(h *Header) error {
 	if err := in.w.Flush(); err != nil {
 		return in.pathErr("write", "-D", err)
 	}
+	if in.reused {
+		// A recycled file was overwritten from the start: cut off what
+		// is left of its earlier contents.
+		if err := syscall.Ftruncate(in.fd, dataStart+in.size); err != nil {
+			return in.pathErr("truncate", "-D", err)
+		}
+	}
 	hfd, unnamed, err := in.headerFile()
 	if err != nil {
 		return err
 	}
-	if _, err := fdWriter(hfd).Write(h.Encode()); err != nil {
+	data := h.Encode()
+	if _, err := fdWriter(hfd).Write(data); err != nil {
 		syscall.Close(hfd)
 		return in.pathErr("write", "-H", err)
+	}
+	if err := syscall.Ftruncate(hfd, int64(len(data))); err != nil {
+		syscall.Close(hfd)
+		return in.pathErr("truncate", "-H", err)
 	}
 	err = in.dir.batch.run(in.dir, &pendingCommit{in: in, hfd: hfd, unnamed: unnamed})
 	if cerr := syscall.Close(hfd); err == nil && cerr != nil {

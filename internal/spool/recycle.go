@@ -14,11 +14,11 @@ import (
 // costs more than writing it, and every file the spool deletes makes the
 // next creation (a Maildir file too) slower. A process that enables
 // recycling renames the -H and -D files of a finished message to
-// ".spare-<id>.H" and ".spare-<id>.D" in the same directory (the -D
-// emptied), and a new message claims one by renaming it to its own name:
-// no inode is freed or allocated. The names start with a dot and end in
-// neither -H nor -D, so Exim's and exigo's queue scans, Tidy and shell
-// globs pass them by.
+// ".spare-<id>.H" and ".spare-<id>.D" in the same directory, and a new
+// message claims one by renaming it to its own name and writes over it: no
+// inode is freed or allocated, and for small messages no data block
+// either. The names start with a dot and end in neither -H nor -D, so
+// Exim's and exigo's queue scans, Tidy and shell globs pass them by.
 
 // spareMax bounds the spare files kept per input directory; more are
 // deleted as before.
@@ -90,8 +90,9 @@ func (d *inputDir) findSpares() []string {
 	return out
 }
 
-// claimData makes a spare the -D file name: opened, locked, renamed and
-// emptied. ok is false when no spare could be had.
+// claimData makes a spare the -D file name: opened, locked and renamed,
+// its old contents still there to be overwritten. ok is false when no
+// spare could be had.
 func (d *inputDir) claimData(name string) (fd int, ok bool) {
 	for tries := 0; tries < 4; tries++ {
 		spare := d.take()
@@ -110,10 +111,9 @@ func (d *inputDir) claimData(name string) (fd int, ok bool) {
 			d.give(spare)
 			continue
 		}
+		// Not emptied: the new message overwrites it in place, reusing
+		// its blocks too, and Commit cuts off the rest.
 		err = renameNoReplace(d.fd, spare, name)
-		if err == nil {
-			err = syscall.Ftruncate(fd, 0)
-		}
 		if err != nil {
 			syscall.Close(fd)
 			if err == syscall.EEXIST {
@@ -127,8 +127,9 @@ func (d *inputDir) claimData(name string) (fd int, ok bool) {
 	return -1, false
 }
 
-// claimHeader makes a spare the file name (hdr.<id>) and opens it
-// emptied for writing; the rename is the claim.
+// claimHeader makes a spare the file name (hdr.<id>) and opens it for
+// writing over; the rename is the claim, and Commit truncates the file to
+// what it wrote.
 func (d *inputDir) claimHeader(name string) (fd int, ok bool) {
 	for tries := 0; tries < 4; tries++ {
 		spare := d.take()
@@ -142,7 +143,7 @@ func (d *inputDir) claimHeader(name string) (fd int, ok bool) {
 			}
 			continue
 		}
-		fd, err := syscall.Openat(d.fd, name, syscall.O_WRONLY|syscall.O_TRUNC|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+		fd, err := syscall.Openat(d.fd, name, syscall.O_WRONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
 		if err != nil {
 			syscall.Unlinkat(d.fd, name)
 			continue
@@ -164,18 +165,23 @@ func (d *inputDir) retireJournal(id string) error {
 	return syscall.Unlinkat(d.fd, id+"-J")
 }
 
-// retireData does the same for the -D file, emptied first so that spares
-// hold no disk space; the caller holds its lock and has retired the -H.
+// retireData does the same for the -D file, emptied first when it is
+// large so that spares hold little disk space (at most spareKeep bytes
+// each); the caller holds its lock and has retired the -H.
 func (d *inputDir) retireData(id string) error {
 	return d.retire(id+"-D", true)
 }
 
-func (d *inputDir) retire(name string, empty bool) error {
+// spareKeep is the largest spare kept as it is: a small file is cheaper
+// to overwrite than to empty and fill again.
+const spareKeep = 64 << 10
+
+func (d *inputDir) retire(name string, data bool) error {
 	if d.full() {
 		return syscall.Unlinkat(d.fd, name)
 	}
-	if empty {
-		if err := truncateAt(d, name); err != nil {
+	if data {
+		if err := emptyIfLarge(d, name); err != nil {
 			return syscall.Unlinkat(d.fd, name)
 		}
 	}
@@ -201,7 +207,14 @@ func (d *inputDir) full() bool {
 	return len(d.spares.names) >= spareMax
 }
 
-func truncateAt(d *inputDir, name string) error {
+func emptyIfLarge(d *inputDir, name string) error {
+	var st unix.Stat_t
+	if err := unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return err
+	}
+	if st.Size <= spareKeep {
+		return nil
+	}
 	fd, err := syscall.Openat(d.fd, name, syscall.O_WRONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return err
