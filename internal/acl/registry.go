@@ -6,6 +6,7 @@ import (
 
 	"exigo/internal/conf"
 	"exigo/internal/expand"
+	"exigo/internal/expand/funcs"
 )
 
 // Call is what a registered condition, control or verify function gets:
@@ -131,7 +132,7 @@ func neg(it *conf.ACLItem) string {
 // are expanded separately, and $acl_arg1.. $acl_narg restored after.
 func (r *run) nestedACL(it *conf.ACLItem, depth int) Result {
 	r.debugf("check %sacl = %s", neg(it), it.Value)
-	word, rest := dequoteWord(strings.TrimLeft(it.Value, " \t\n"))
+	word, rest := funcs.Dequote(strings.TrimLeft(it.Value, " \t\n"))
 	name, err := r.env.Ctx.Expand(word)
 	if err != nil {
 		if !isForced(err) {
@@ -145,7 +146,7 @@ func (r *run) nestedACL(it *conf.ACLItem, depth int) Result {
 		if rest = strings.TrimLeft(rest, " \t\n\r\f\v"); rest == "" {
 			break
 		}
-		word, rest = dequoteWord(rest)
+		word, rest = funcs.Dequote(rest)
 		v, err := r.env.Ctx.Expand(word)
 		if err != nil {
 			if !isForced(err) {

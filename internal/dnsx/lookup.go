@@ -1,12 +1,8 @@
 package dnsx
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"net"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/miekg/dns"
@@ -16,28 +12,8 @@ func (r *Resolver) servers() []string {
 	if len(r.Servers) > 0 {
 		return r.Servers
 	}
-	return resolvConfServers()
-}
-
-// resolvConfServers reads /etc/resolv.conf; only used when no server is configured.
-func resolvConfServers() []string {
-	if os.Getenv(NoSystemResolverEnv) != "" {
-		return nil
-	}
-	f, err := os.Open("/etc/resolv.conf")
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 2 && fields[0] == "nameserver" {
-			out = append(out, net.JoinHostPort(fields[1], "53"))
-		}
-	}
-	return out
+	servers, _ := readResolvConf()
+	return servers
 }
 
 func (r *Resolver) lookup(ctx context.Context, name string, qtype uint16) (*Answer, error) {

@@ -1,8 +1,6 @@
 package dnsx
 
 import (
-	"bufio"
-	"os"
 	"strings"
 )
 
@@ -49,30 +47,6 @@ func (r *Resolver) searchList() []string {
 	if len(r.Search) > 0 || len(r.Servers) > 0 {
 		return r.Search
 	}
-	return resolvConfSearch()
-}
-
-// resolvConfSearch reads the last search or domain line of
-// /etc/resolv.conf, as the resolver library does.
-func resolvConfSearch() []string {
-	if os.Getenv(NoSystemResolverEnv) != "" {
-		return nil
-	}
-	f, err := os.Open("/etc/resolv.conf")
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 2 && (fields[0] == "search" || fields[0] == "domain") {
-			out = nil
-			for _, d := range fields[1:] {
-				out = append(out, strings.TrimSuffix(d, "."))
-			}
-		}
-	}
-	return out
+	_, search := readResolvConf()
+	return search
 }

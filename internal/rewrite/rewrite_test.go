@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"exigo/internal/expand/funcs"
 	"strings"
 	"testing"
 
@@ -24,8 +25,8 @@ func mustRules(t *testing.T, lines ...string) Rules {
 	t.Helper()
 	var rs []conf.RewriteRule
 	for i, l := range lines {
-		key, rest := dequote(l)
-		repl, flags := dequote(rest)
+		key, rest := funcs.Dequote(strings.TrimLeft(l, " \t"))
+		repl, flags := funcs.Dequote(strings.TrimLeft(rest, " \t"))
 		rs = append(rs, conf.RewriteRule{Pattern: key, Replacement: repl, Flags: strings.TrimSpace(flags), Line: i + 1})
 	}
 	out, err := FromConfig(rs)

@@ -110,12 +110,12 @@ func ParseTransport(s string) (Rules, error) {
 	var out Rules
 	it := lists.NewIter(s)
 	for item, ok := it.Next(); ok; item, ok = it.Next() {
-		key, rest := dequote(item)
+		key, rest := funcs.Dequote(strings.TrimLeft(item, " \t\n\r\f\v"))
 		rest = strings.TrimLeft(rest, " \t")
 		if rest == "" {
 			return Rules{}, fmt.Errorf("missing rewrite replacement string")
 		}
-		repl, flags := dequote(rest)
+		repl, flags := funcs.Dequote(strings.TrimLeft(rest, " \t\n\r\f\v"))
 		r, err := newRule(key, repl, flags, false)
 		if err != nil {
 			return Rules{}, err
@@ -127,33 +127,4 @@ func ParseTransport(s string) (Rules, error) {
 		return Rules{}, fmt.Errorf("rewrite rule specifies a non-header rewrite - not allowed at transport time -")
 	}
 	return out, nil
-}
-
-// dequote is Exim's string_dequote: one item, white-space delimited or in
-// double quotes with backslash escapes, and the rest of the text.
-func dequote(s string) (item, rest string) {
-	s = strings.TrimLeft(s, " \t\n")
-	if !strings.HasPrefix(s, `"`) {
-		i := strings.IndexAny(s, " \t\n")
-		if i < 0 {
-			return s, ""
-		}
-		return s[:i], s[i:]
-	}
-	var b strings.Builder
-	i := 1
-	for i < len(s) && s[i] != '"' {
-		if s[i] == '\\' && i+1 < len(s) {
-			c, n := funcs.InterpretEscape(s[i+1:])
-			b.WriteByte(c)
-			i += 1 + n
-			continue
-		}
-		b.WriteByte(s[i])
-		i++
-	}
-	if i < len(s) {
-		i++
-	}
-	return b.String(), s[i:]
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"exigo/internal/expand/funcs"
 )
 
 func TestHostPort(t *testing.T) {
@@ -47,9 +49,9 @@ func TestDequoteWord(t *testing.T) {
 		{`"\101x"`, "Ax", ""},
 		{"plain", "plain", ""},
 	} {
-		w, r := dequoteWord(c.in)
+		w, r := funcs.Dequote(c.in)
 		if w != c.word || r != c.rest {
-			t.Errorf("dequoteWord(%q) = %q, %q; want %q, %q", c.in, w, r, c.word, c.rest)
+			t.Errorf("Dequote(%q) = %q, %q; want %q, %q", c.in, w, r, c.word, c.rest)
 		}
 	}
 }

@@ -118,8 +118,8 @@ func (m manualrouteRouter) findRule(env *Env, r *conf.Driver, a *item.Address) (
 			if rest == "" {
 				continue
 			}
-			pattern, rest := dequoteWord(rest)
-			hosts, rest := dequoteWord(strings.TrimLeft(rest, " \t\n"))
+			pattern, rest := funcs.Dequote(rest)
+			hosts, rest := funcs.Dequote(strings.TrimLeft(rest, " \t\n"))
 			xpattern, err := env.Ctx.Expand(pattern)
 			if err != nil {
 				if expand.IsForcedFail(err) {
@@ -149,7 +149,7 @@ func (m manualrouteRouter) findRule(env *Env, r *conf.Driver, a *item.Address) (
 		if rc != item.OK {
 			return rule, rc
 		}
-		hosts, rest := dequoteWord(strings.TrimLeft(data, " \t\n"))
+		hosts, rest := funcs.Dequote(strings.TrimLeft(data, " \t\n"))
 		if hosts == "" {
 			return rule, item.Decline
 		}
@@ -227,31 +227,4 @@ func (m manualrouteRouter) allIgnored(r *conf.Driver, a *item.Address) (item.Res
 		a.Freeze = true
 	}
 	return item.Defer, nil
-}
-
-// dequoteWord is Exim's string_dequote: a "quoted string" (with
-// backslash escapes) or a run of non-space characters.
-func dequoteWord(s string) (word, rest string) {
-	if !strings.HasPrefix(s, `"`) {
-		end := strings.IndexAny(s, " \t\n\r\f\v")
-		if end < 0 {
-			return s, ""
-		}
-		return s[:end], s[end:]
-	}
-	var b strings.Builder
-	i := 1
-	for ; i < len(s) && s[i] != '"'; i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			c, n := funcs.InterpretEscape(s[i+1:])
-			b.WriteByte(c)
-			i += n
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	if i < len(s) {
-		i++
-	}
-	return b.String(), s[i:]
 }

@@ -124,7 +124,7 @@ func SplitCommand(cmd string, max int) (argv []string, rest string) {
 				arg, s = s[1:1+end], s[2+end:]
 			}
 		case '"':
-			arg, s = doubleQuoted(s[1:])
+			arg, s = funcs.QuotedString(s[1:])
 		default:
 			end := strings.IndexAny(s, " \t\n\v\f\r")
 			if end < 0 {
@@ -136,24 +136,4 @@ func SplitCommand(cmd string, max int) (argv []string, rest string) {
 		s = strings.TrimLeft(s, " \t\n\v\f\r")
 	}
 	return argv, s
-}
-
-// doubleQuoted reads up to the closing quote, interpreting escapes.
-func doubleQuoted(s string) (arg, rest string) {
-	var b strings.Builder
-	i := 0
-	for i < len(s) && s[i] != '"' {
-		if s[i] == '\\' && i+1 < len(s) {
-			c, n := funcs.InterpretEscape(s[i+1:])
-			b.WriteByte(c)
-			i += 1 + n
-			continue
-		}
-		b.WriteByte(s[i])
-		i++
-	}
-	if i < len(s) {
-		i++
-	}
-	return b.String(), s[i:]
 }

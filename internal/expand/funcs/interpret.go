@@ -1,5 +1,7 @@
 package funcs
 
+import "strings"
+
 // InterpretEscape is Exim's string_interpret_escape for the text after a
 // backslash: \b \f \n \r \t \v, up to three octal digits, \x with up to
 // two hex digits; any other character stands for itself. It returns the
@@ -49,4 +51,40 @@ func hexDigitValue(c byte) int {
 		return int(c-'A') + 10
 	}
 	return -1
+}
+
+// Dequote is Exim's string_dequote on text whose leading white space the
+// caller has skipped: a double-quoted string (with backslash escapes) or
+// a run of non-space characters; it returns the item and the rest.
+func Dequote(s string) (item, rest string) {
+	if !strings.HasPrefix(s, `"`) {
+		end := strings.IndexAny(s, " \t\n\r\f\v")
+		if end < 0 {
+			return s, ""
+		}
+		return s[:end], s[end:]
+	}
+	return QuotedString(s[1:])
+}
+
+// QuotedString reads the text after an opening double quote up to the
+// closing one (or the end), interpreting backslash escapes; rest follows
+// the closing quote.
+func QuotedString(s string) (str, rest string) {
+	var b strings.Builder
+	i := 0
+	for i < len(s) && s[i] != '"' {
+		if s[i] == '\\' && i+1 < len(s) {
+			c, n := InterpretEscape(s[i+1:])
+			b.WriteByte(c)
+			i += 1 + n
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	if i < len(s) {
+		i++ // the closing quote
+	}
+	return b.String(), s[i:]
 }
