@@ -134,9 +134,11 @@ func (r *run) queueAction() int {
 	}
 	q := newQueueRunner(d, deliveryParallelism(cfg))
 	submit.Accepted = func(id string, queueOnly bool) {
-		if !queueOnly {
-			q.start(id, deliver.Options{})
+		if queueOnly {
+			sp.FlushReceived(id)
+			return
 		}
+		q.start(id, deliver.Options{})
 	}
 	// Bounces and warnings queued meanwhile are delivered at once, as
 	// Exim's delivery process does: wait for them before leaving.

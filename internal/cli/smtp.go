@@ -126,6 +126,7 @@ func (r *run) startDelivery(srv *smtpd.Server) func() {
 	q := newQueueRunner(d, deliveryParallelism(cfg))
 	srv.Accepted = func(id string, queueOnly bool) {
 		if queueOnly || cfg.Bool("queue_only") {
+			srv.Spool.FlushReceived(id)
 			return
 		}
 		q.start(id, deliver.Options{})

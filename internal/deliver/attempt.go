@@ -27,6 +27,10 @@ type attempt struct {
 	deferred  []*item.Address
 	journal   *spool.Journal
 	unsynced  []string // done in memory, not yet in the journal
+	// received is the message log's Received line kept from reception;
+	// msglogLines the attempt's lines (msglog.go).
+	received    string
+	msglogLines []string
 	// children counts the undelivered descendants of each top address.
 	pendingKids map[*item.Address]int
 	// skipped are held back from a continued delivery (holdBack).

@@ -108,6 +108,7 @@ func (d *Deliverer) Deliver(id string, opt Options) error {
 		return err
 	}
 	defer lock.Close()
+	received := d.Spool.TakeReceived(id)
 	h, err := d.Spool.ReadHeader(id)
 	if err != nil {
 		d.Log.Main(id, fmt.Sprintf("Spool read error: %v", err))
@@ -130,11 +131,12 @@ func (d *Deliverer) Deliver(id string, opt Options) error {
 		case cancel:
 			opt.GiveUp, opt.GiveUpReason = true, line
 		case !thaw:
+			d.Spool.AppendMsglog(id, nonEmpty(received))
 			return nil
 		}
 		h.Frozen = false
 	}
-	run := &attempt{d: d, h: h, id: id, msg: d.message(h), opt: opt}
+	run := &attempt{d: d, h: h, id: id, msg: d.message(h), opt: opt, received: received}
 	run.routeAll()
 	run.transportAll()
 	run.finish()

@@ -67,6 +67,8 @@ func (r *attempt) finish() {
 		}
 		return
 	}
+	r.msglogChildrenDone()
+	r.writeMsglog()
 	r.h.DeliverFirsttime = false
 	if r.d.Warn != nil && len(r.deferred) > 0 {
 		r.syncJournal()

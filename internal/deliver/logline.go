@@ -83,6 +83,7 @@ func (r *attempt) logDelivery(a *item.Address, discarded bool) {
 		b.WriteString(" C=" + fmt.Sprintf("%q", a.SMTPConfirmation))
 	}
 	r.d.Log.Main(r.id, b.String())
+	r.msglogSuccess(a)
 	r.msgEvent("msg:delivery", a)
 }
 
@@ -110,6 +111,7 @@ func (r *attempt) logFailure(a *item.Address) {
 		line += " H=" + a.HostUsed.Name + " [" + a.HostUsed.Address + "]"
 	}
 	r.d.Log.Main(r.id, line+": "+msg)
+	r.msglog(strings.TrimPrefix(line, "** ") + ": " + msg)
 }
 
 // logDeferral writes "== addr R=router T=transport defer (errno): message".
@@ -128,4 +130,5 @@ func (r *attempt) logDeferral(a *item.Address) {
 		line += ": " + a.Message
 	}
 	r.d.Log.Main(r.id, line)
+	r.msglogDeferral(strings.TrimPrefix(line, "== "), a)
 }

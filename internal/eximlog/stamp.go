@@ -73,3 +73,9 @@ func appendInt(b []byte, v, width int) []byte {
 	}
 	return append(b, s...)
 }
+
+// Stamp is the time as the logger writes it at the start of a line
+// (message logs use the same).
+func (l *Logger) Stamp(t time.Time) string {
+	return string(appendTimestamp(nil, t, l.sel.Has(Millisec), l.zone))
+}

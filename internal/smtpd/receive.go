@@ -144,7 +144,10 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	} else {
 		h.BodySize = m.size
 	}
-	s.logReceived(id, h, m)
+	received := s.logReceived(id, h, m)
+	if in != nil {
+		s.noteMsglog(id, received)
+	}
 	_, queue := s.state.Control("queue")
 	_, freeze := s.state.Control("freeze")
 	s.logControls(id, queue, freeze)
@@ -441,8 +444,8 @@ func (s *session) logControls(id string, queue, freeze bool) {
 	}
 }
 
-// logReceived writes the "<=" line.
-func (s *session) logReceived(id string, h *spool.Header, m *msgReader) {
+// logReceived writes the "<=" line; it returns its text after "<= ".
+func (s *session) logReceived(id string, h *spool.Header, m *msgReader) string {
 	lg := s.srv.Log
 	var b strings.Builder
 	sender := h.Sender
@@ -503,6 +506,21 @@ func (s *session) logReceived(id string, h *spool.Header, m *msgReader) {
 		}
 	}
 	lg.Main(id, b.String())
+	return b.String()[3:]
+}
+
+// noteMsglog keeps the message log's first line, "Received from" and
+// the "<=" line's text, for the delivery that follows (see spool's
+// NoteReceived); without one it is written at once.
+func (s *session) noteMsglog(id, received string) {
+	sp := s.srv.Spool
+	if sp == nil || !s.srv.Config.Bool("message_logs") {
+		return
+	}
+	sp.NoteReceived(id, s.srv.Log.Stamp(time.Now())+" Received from "+received)
+	if s.srv.Accepted == nil {
+		sp.FlushReceived(id)
+	}
 }
 
 // dataError handles a connection that went away or timed out in the data.

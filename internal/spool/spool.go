@@ -33,6 +33,9 @@ type Spool struct {
 	dirsMu sync.Mutex // serialises creating them
 
 	recycle bool // see Recycle
+
+	msglogMu sync.Mutex
+	received map[string]string // see NoteReceived
 }
 
 // Open opens the spool at dir, making its directories when missing.

@@ -1,0 +1,142 @@
+package main_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"exigo/internal/transport/eximtest"
+)
+
+// msglogConf: a list redirecting to a good and a failing address, an
+// address whose pipe defers, and one more good address.
+const msglogConf = `primary_hostname = mx.test
+qualify_domain = test
+begin routers
+alias:
+  driver = redirect
+  local_parts = list
+  data = good@test, bad@test
+fail:
+  driver = redirect
+  local_parts = bad
+  allow_fail
+  data = :fail: no such user
+later:
+  driver = accept
+  local_parts = later
+  transport = tempfail
+good:
+  driver = accept
+  transport = box
+begin transports
+box:
+  driver = appendfile
+  file = DIR/mbox
+  user = nobody
+tempfail:
+  driver = pipe
+  command = /bin/sh -c "exit 75"
+  user = nobody
+begin retry
+* * F,1h,10m
+`
+
+// The message log of a message left on the queue holds the lines Exim's
+// would, queued (-odq) and then after a delivery attempt (-M), which
+// -Mvl prints; a message delivered completely leaves none.
+func TestMessageLogLikeExim(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (deliveries as nobody, Exim under -C)")
+	}
+	e := eximtest.New(t, strings.ReplaceAll(msglogConf, "DIR", "DIR/exim"))
+	os.MkdirAll(filepath.Join(e.Dir, "exim"), 0o777)
+	os.Chmod(filepath.Join(e.Dir, "exim"), 0o777)
+	e.Run("Subject: t\n\nbody\n", "-odq", "-f", "sender@test", "list@test", "later@test", "good2@test")
+	id := onlyMessage(t, filepath.Join(e.Dir, "spool"))
+	e.Run("", "-M", id)
+	want := msglogSet(t, filepath.Join(e.Dir, "spool", "msglog", id))
+
+	bin := buildExigo(t)
+	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
+		os.Chmod(p, 0o755) // the delivery workers run it as nobody
+	}
+	dir, err := os.MkdirTemp("", "exigo-msglog-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o777)
+	conf := filepath.Join(dir, "conf")
+	os.WriteFile(conf, []byte("spool_directory = "+dir+"/spool\nlog_file_path = "+dir+"/%slog\n"+
+		strings.ReplaceAll(msglogConf, "DIR", dir)), 0o644)
+	run := func(stdin string, args ...string) string {
+		cmd := exec.Command(bin, append([]string{"-C", conf}, args...)...)
+		cmd.Stdin = strings.NewReader(stdin)
+		cmd.Env = append(os.Environ(), "EXIGO_NO_SYSTEM_RESOLVER=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("exigo %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	run("Subject: t\n\nbody\n", "-odq", "-f", "sender@test", "list@test", "later@test", "good2@test")
+	xid := onlyMessage(t, filepath.Join(dir, "spool"))
+	queued := msglogSet(t, filepath.Join(dir, "spool", "msglog", xid))
+	if len(queued) != 1 || !strings.HasPrefix(queued[0], "Received from sender@test U=") {
+		t.Fatalf("message log after reception: %q", queued)
+	}
+	run("", "-M", xid)
+	got := msglogSet(t, filepath.Join(dir, "spool", "msglog", xid))
+	if !slices.Equal(got, want) {
+		t.Errorf("message log lines\n got %q\nwant %q (Exim's)", got, want)
+	}
+	if out := run("", "-Mvl", xid); !strings.Contains(out, "list@test: children all complete") {
+		t.Errorf("-Mvl: %q", out)
+	}
+
+	// A message delivered in one attempt leaves no message log.
+	run("Subject: t\n\nbody\n", "-f", "sender@test", "good3@test")
+	logs, _ := os.ReadDir(filepath.Join(dir, "spool", "msglog"))
+	for _, l := range logs {
+		if l.Name() != xid {
+			t.Errorf("message log %s left behind", l.Name())
+		}
+	}
+}
+
+// onlyMessage is the id of the one message in a spool's input/.
+func onlyMessage(t *testing.T, spoolDir string) string {
+	t.Helper()
+	names, _ := filepath.Glob(filepath.Join(spoolDir, "input", "*-H"))
+	if len(names) != 1 {
+		t.Fatalf("spool %s holds %v", spoolDir, names)
+	}
+	return strings.TrimSuffix(filepath.Base(names[0]), "-H")
+}
+
+var stampAndSize = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (.*?)( S=\d+)?$`)
+
+// msglogSet reads a message log's lines without their time stamps (and
+// sizes, which differ for other reasons), sorted: the order of
+// deliveries within one attempt is not compared.
+func msglogSet(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if m := stampAndSize.FindStringSubmatch(l); m != nil {
+			l = m[1]
+		}
+		out = append(out, l)
+	}
+	slices.Sort(out)
+	return out
+}
