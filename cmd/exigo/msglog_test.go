@@ -59,7 +59,7 @@ func TestMessageLogLikeExim(t *testing.T) {
 	e.Run("Subject: t\n\nbody\n", "-odq", "-f", "sender@test", "list@test", "later@test", "good2@test")
 	id := onlyMessage(t, filepath.Join(e.Dir, "spool"))
 	e.Run("", "-M", id)
-	want := msglogSet(t, filepath.Join(e.Dir, "spool", "msglog", id))
+	want := msglogLines(t, filepath.Join(e.Dir, "spool", "msglog", id))
 
 	bin := buildExigo(t)
 	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
@@ -86,14 +86,18 @@ func TestMessageLogLikeExim(t *testing.T) {
 	}
 	run("Subject: t\n\nbody\n", "-odq", "-f", "sender@test", "list@test", "later@test", "good2@test")
 	xid := onlyMessage(t, filepath.Join(dir, "spool"))
-	queued := msglogSet(t, filepath.Join(dir, "spool", "msglog", xid))
+	queued := msglogLines(t, filepath.Join(dir, "spool", "msglog", xid))
 	if len(queued) != 1 || !strings.HasPrefix(queued[0], "Received from sender@test U=") {
 		t.Fatalf("message log after reception: %q", queued)
 	}
 	run("", "-M", xid)
-	got := msglogSet(t, filepath.Join(dir, "spool", "msglog", xid))
+	got := msglogLines(t, filepath.Join(dir, "spool", "msglog", xid))
 	if !slices.Equal(got, want) {
 		t.Errorf("message log lines\n got %q\nwant %q (Exim's)", got, want)
+	}
+	// The main log has the same lines in the same order as Exim's.
+	if got, want := attemptLines(t, filepath.Join(dir, "mainlog"), xid), attemptLines(t, filepath.Join(e.Dir, "mainlog"), id); !slices.Equal(got, want) {
+		t.Errorf("main log lines\n got %q\nwant %q (Exim's)", got, want)
 	}
 	if out := run("", "-Mvl", xid); !strings.Contains(out, "list@test: children all complete") {
 		t.Errorf("-Mvl: %q", out)
@@ -121,10 +125,10 @@ func onlyMessage(t *testing.T, spoolDir string) string {
 
 var stampAndSize = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (.*?)( S=\d+)?$`)
 
-// msglogSet reads a message log's lines without their time stamps (and
-// sizes, which differ for other reasons), sorted: the order of
-// deliveries within one attempt is not compared.
-func msglogSet(t *testing.T, path string) []string {
+// msglogLines reads a message log's lines without their time stamps
+// (and sizes, which differ for other reasons), in order: exigo routes
+// and delivers in Exim's order.
+func msglogLines(t *testing.T, path string) []string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -137,6 +141,22 @@ func msglogSet(t *testing.T, path string) []string {
 		}
 		out = append(out, l)
 	}
-	slices.Sort(out)
+	return out
+}
+
+// attemptLines are a message's main log lines after its "<=" line,
+// without time stamps and id, up to the failure report's arrival.
+func attemptLines(t *testing.T, path, id string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if i := strings.Index(l, " "+id+" "); i > 0 && !strings.Contains(l, " <= ") {
+			out = append(out, l[i+len(id)+2:])
+		}
+	}
 	return out
 }

@@ -70,7 +70,7 @@ func (r *attempt) routeAll() {
 			if r.opt.GiveUpReason != "" {
 				a.Message = r.opt.GiveUpReason
 			}
-			r.failed = append(r.failed, a)
+			r.fail(a)
 			continue
 		}
 		if a.Transport != "" && (a.Pipe != "" || a.File != "") {
@@ -81,25 +81,49 @@ func (r *attempt) routeAll() {
 		a.Result = res
 		switch {
 		case res == item.OK && a.Transport == "" && len(kids) > 0:
-			queue = append(queue, kids...) // redirected
+			queue = routeNext(queue, kids) // redirected
 			continue
 		case res == item.OK && len(kids) > 0:
-			queue = append(queue, kids...) // unseen: a copy goes on
+			queue = routeNext(queue, kids) // unseen: a copy goes on
 		}
 		switch res {
 		case item.OK:
 			r.routed = append(r.routed, a)
 		case item.Rerouted:
-			queue = append(queue, kids...)
+			queue = routeNext(queue, kids)
 		case item.Discard:
 			r.logDelivery(a, true)
 			r.markDelivered(a)
 		case item.Fail:
-			r.failed = append(r.failed, a)
+			r.fail(a)
 		default:
-			r.deferred = append(r.deferred, a)
+			r.deferAddress(a)
 		}
 	}
+}
+
+// routeNext puts the addresses a router made at the front of the queue,
+// the last one first, as Exim adds them to its new addresses: a
+// redirection's addresses are routed, and delivered, before the next
+// recipient's.
+func routeNext(queue, kids []*item.Address) []*item.Address {
+	out := make([]*item.Address, 0, len(kids)+len(queue))
+	for i := len(kids) - 1; i >= 0; i-- {
+		out = append(out, kids[i])
+	}
+	return append(out, queue...)
+}
+
+// fail and deferAddress record an outcome and log it at once, as Exim's
+// post-processing of each address does.
+func (r *attempt) fail(a *item.Address) {
+	r.failed = append(r.failed, a)
+	r.logFailure(a)
+}
+
+func (r *attempt) deferAddress(a *item.Address) {
+	r.deferred = append(r.deferred, a)
+	r.logDeferral(a)
 }
 
 // transportAll runs the transports: local ones one address at a time,
@@ -120,7 +144,7 @@ func (r *attempt) transportAll() {
 		if t == nil {
 			for _, a := range batch {
 				a.Result, a.Message = item.Defer, fmt.Sprintf("transport %q is not defined", a.Transport)
-				r.deferred = append(r.deferred, a)
+				r.deferAddress(a)
 			}
 			continue
 		}
@@ -140,10 +164,10 @@ func (r *attempt) transportAll() {
 				r.logDelivery(a, false)
 				r.markDelivered(a)
 			case item.Fail:
-				r.failed = append(r.failed, a)
+				r.fail(a)
 			default:
 				a.Result = item.Defer
-				r.deferred = append(r.deferred, a)
+				r.deferAddress(a)
 			}
 		}
 	}

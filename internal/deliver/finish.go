@@ -4,7 +4,8 @@ import (
 	"exigo/internal/item"
 )
 
-// finish handles deferrals and failures, then updates the spool: the
+// finish applies the retry rules, reports failures, then updates the
+// spool (deferrals and failures were logged as they happened): the
 // message is removed when every recipient is done, else its -H file is
 // rewritten with the delivered ones and the journal dropped.
 func (r *attempt) finish() {
@@ -19,7 +20,7 @@ func (r *attempt) finish() {
 		for _, a := range expired {
 			gone[a] = true
 			a.Result = item.Fail
-			r.failed = append(r.failed, a)
+			r.fail(a) // "** addr: retry timeout exceeded" after its "=="
 		}
 		kept := r.deferred[:0]
 		for _, a := range r.deferred {
@@ -28,12 +29,6 @@ func (r *attempt) finish() {
 			}
 		}
 		r.deferred = kept
-	}
-	for _, a := range r.deferred {
-		r.logDeferral(a)
-	}
-	for _, a := range r.failed {
-		r.logFailure(a)
 	}
 	if len(r.failed) > 0 {
 		r.syncJournal()
