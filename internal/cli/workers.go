@@ -3,7 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
@@ -40,6 +40,35 @@ type worker struct {
 	cmd  *exec.Cmd
 	conn *net.UnixConn
 	last time.Time
+	// The requests and replies are one gob stream each way, so type
+	// descriptions cross the socket once per worker, not per message.
+	codec
+}
+
+// codec is one end of a worker connection's two gob streams: what enc
+// writes to out goes in the next frame; each frame read is added to in
+// for dec.
+type codec struct {
+	out, in bytes.Buffer
+	enc     *gob.Encoder
+	dec     *gob.Decoder
+}
+
+func (c *codec) init() {
+	c.enc, c.dec = gob.NewEncoder(&c.out), gob.NewDecoder(&c.in)
+}
+
+// encode gives the frame payload for v.
+func (c *codec) encode(v any) ([]byte, error) {
+	c.out.Reset()
+	err := c.enc.Encode(v)
+	return c.out.Bytes(), err
+}
+
+// decode reads v from a frame payload.
+func (c *codec) decode(payload []byte, v any) error {
+	c.in.Write(payload)
+	return c.dec.Decode(v)
 }
 
 type workerPool struct {
@@ -74,10 +103,7 @@ func (p *workerPool) runAs(uid, gid int, initGroups bool, name string, msg *tran
 	if !ok {
 		return errors.New("message body is not a file")
 	}
-	req, err := json.Marshal(childRequest{Transport: name, Header: msg.Header.Encode(), Addresses: addrs})
-	if err != nil {
-		return err
-	}
+	req := &childRequest{Transport: name, Header: msg.Header.Encode(), Addresses: addrs}
 	files := []*os.File{data}
 	if name := addrs[0].ReturnFile; name != "" {
 		// The pipe's output goes to the return file, which the worker
@@ -212,7 +238,9 @@ func (p *workerPool) start(key credKey) (*worker, error) {
 		cmd.Wait()
 		return nil, err
 	}
-	return &worker{key: key, cmd: cmd, conn: fc.(*net.UnixConn), last: time.Now()}, nil
+	w := &worker{key: key, cmd: cmd, conn: fc.(*net.UnixConn), last: time.Now()}
+	w.init()
+	return w, nil
 }
 
 func (w *worker) stop() {
@@ -229,7 +257,11 @@ func (w *worker) stop() {
 
 // call sends one request with the -D file (and the return file, if
 // any) and reads the reply.
-func (w *worker) call(req []byte, files []*os.File) (*childReply, error) {
+func (w *worker) call(r *childRequest, files []*os.File) (*childReply, error) {
+	req, err := w.encode(r)
+	if err != nil {
+		return nil, err
+	}
 	frame := make([]byte, 4+len(req))
 	binary.BigEndian.PutUint32(frame, uint32(len(req)))
 	copy(frame[4:], req)
@@ -246,7 +278,7 @@ func (w *worker) call(req []byte, files []*os.File) (*childReply, error) {
 		return nil, fmt.Errorf("delivery process: %v", err)
 	}
 	var rep childReply
-	if err := json.Unmarshal(buf, &rep); err != nil {
+	if err := w.decode(buf, &rep); err != nil {
 		return nil, err
 	}
 	return &rep, nil
@@ -297,10 +329,12 @@ func (r *run) workerMain() int {
 		return 1
 	}
 	d := &deliver.Deliverer{Config: cfg, Log: lg, Transports: ts, BaseCtx: r.baseContext(cfg)}
+	var c codec
+	c.init()
 	for {
-		req, data, ret, err := readRequest(conn)
+		req, data, ret, err := readRequest(conn, &c)
 		if err != nil {
-			return 0 // the parent has gone: done
+			return 0 // the parent has gone (or spoke nonsense): done
 		}
 		logs.Reset()
 		rep := serveRequest(d, req, data, ret, &logs)
@@ -308,7 +342,11 @@ func (r *run) workerMain() int {
 		if ret != nil {
 			ret.Close()
 		}
-		b, _ := json.Marshal(rep)
+		b, err := c.encode(rep)
+		if err != nil {
+			fmt.Fprintf(r.stderr, "exigo: worker: %v\n", err)
+			return 1
+		}
 		if err := writeFrame(conn, b); err != nil {
 			return 0
 		}
@@ -317,7 +355,7 @@ func (r *run) workerMain() int {
 
 // readRequest reads a frame and the descriptors sent with it: the -D
 // file and, when the transport keeps its output, the return file.
-func readRequest(conn *net.UnixConn) (*childRequest, *os.File, *os.File, error) {
+func readRequest(conn *net.UnixConn, c *codec) (*childRequest, *os.File, *os.File, error) {
 	head := make([]byte, 4)
 	oob := make([]byte, syscall.CmsgSpace(8))
 	n, oobn, _, _, err := conn.ReadMsgUnix(head, oob)
@@ -352,7 +390,7 @@ func readRequest(conn *net.UnixConn) (*childRequest, *os.File, *os.File, error) 
 		return nil, nil, nil, err
 	}
 	var req childRequest
-	if err := json.Unmarshal(buf, &req); err != nil {
+	if err := c.decode(buf, &req); err != nil {
 		closeAll()
 		return nil, nil, nil, err
 	}
