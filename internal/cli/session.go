@@ -25,11 +25,17 @@ type sessionVars struct {
 	lookupFail bool
 }
 
-func newSessionVars(opts map[string]string, qualifyDomain string) *sessionVars {
-	login := "unknown"
+// currentLogin is the login name of the user running exigo, looked up
+// once: each delivery makes session variables.
+var currentLogin = sync.OnceValue(func() string {
 	if u, err := user.Current(); err == nil {
-		login = u.Username
+		return u.Username
 	}
+	return "unknown"
+})
+
+func newSessionVars(opts map[string]string, qualifyDomain string) *sessionVars {
+	login := currentLogin()
 	v := map[string]string{
 		"authenticated_id":     login,
 		"authenticated_sender": login + "@" + qualifyDomain,

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"exigo/internal/acl"
 	"exigo/internal/address"
@@ -121,8 +122,7 @@ func (v *configVars) Var(name string) (string, bool, bool) {
 // expandContext builds the context for -be: no message, the config's
 // variables and named lists.
 func (r *run) expandContext(cfg *conf.Config) *expand.Context {
-	self, _ := os.Executable()
-	vars := &configVars{cfg: cfg, eximPath: self, session: newSessionVars(r.opts.Session, cfg.QualifyDomain())}
+	vars := &configVars{cfg: cfg, eximPath: executable(), session: newSessionVars(r.opts.Session, cfg.QualifyDomain())}
 	if r.opts.Sender != nil {
 		s := qualifySender(*r.opts.Sender, cfg.QualifyDomain())
 		vars.sender = &s
@@ -206,7 +206,28 @@ func qualifySender(s, qualifyDomain string) string {
 // environment is what Exim leaves of the process environment: the
 // variables keep_environment names (names, "*" suffix patterns or "^"
 // regular expressions), then add_environment's NAME=value settings.
+// executable is this binary's path ($exim_path), looked up once.
+var executable = sync.OnceValue(func() string {
+	self, _ := os.Executable()
+	return self
+})
+
+// environments caches environment's result per configuration: every
+// delivery makes an expansion context, and a configuration does not
+// change once read.
+var environments sync.Map // *conf.Config -> []string
+
 func environment(cfg *conf.Config) []string {
+	if env, ok := environments.Load(cfg); ok {
+		return env.([]string)
+	}
+	env := buildEnvironment(cfg)
+	env = env[:len(env):len(env)] // an append by a caller copies
+	environments.Store(cfg, env)
+	return env
+}
+
+func buildEnvironment(cfg *conf.Config) []string {
 	env := []string{}
 	keep := cfg.StringList("keep_environment")
 	for _, kv := range os.Environ() {

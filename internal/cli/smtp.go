@@ -5,7 +5,6 @@ import (
 	"exigo/internal/deliver"
 	"fmt"
 	"net/netip"
-	"os/user"
 	"strconv"
 	"strings"
 
@@ -84,12 +83,7 @@ func (r *run) givenSession() map[string]string {
 	return g
 }
 
-func callerLogin() string {
-	if u, err := user.Current(); err == nil {
-		return u.Username
-	}
-	return "unknown"
-}
+func callerLogin() string { return currentLogin() }
 
 // parseHostPort reads Exim's "ip" or "ip.port" (also "[ip]:port").
 func parseHostPort(s string) (netip.AddrPort, error) {
