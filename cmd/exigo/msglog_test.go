@@ -58,6 +58,7 @@ func TestMessageLogLikeExim(t *testing.T) {
 	os.Chmod(filepath.Join(e.Dir, "exim"), 0o777)
 	e.Run("Subject: t\n\nbody\n", "-odq", "-f", "sender@test", "list@test", "later@test", "good2@test")
 	id := onlyMessage(t, filepath.Join(e.Dir, "spool"))
+	eximH := spoolHeader(t, filepath.Join(e.Dir, "spool"), id)
 	e.Run("", "-M", id)
 	want := msglogLines(t, filepath.Join(e.Dir, "spool", "msglog", id))
 
@@ -86,6 +87,11 @@ func TestMessageLogLikeExim(t *testing.T) {
 	}
 	run("Subject: t\n\nbody\n", "-odq", "-f", "sender@test", "list@test", "later@test", "good2@test")
 	xid := onlyMessage(t, filepath.Join(dir, "spool"))
+	// The -H file is Exim's: flags, untainted ident, plain recipient
+	// lines, From: without a name for a trusted caller's -f.
+	if got := spoolHeader(t, filepath.Join(dir, "spool"), xid); got != eximH {
+		t.Errorf("-H file\n got %q\nwant %q (Exim's)", got, eximH)
+	}
 	queued := msglogLines(t, filepath.Join(dir, "spool", "msglog", xid))
 	if len(queued) != 1 || !strings.HasPrefix(queued[0], "Received from sender@test U=") {
 		t.Fatalf("message log after reception: %q", queued)
@@ -159,4 +165,17 @@ func attemptLines(t *testing.T, path, id string) []string {
 		}
 	}
 	return out
+}
+
+var volatileHeader = regexp.MustCompile(`(?m)^(\S+-H|\d{10} 0|-received_time\S* \S+)$|1x[\w-]{14}|\w{3}, \d\d \w{3} \d{4} [\d:]{8} [+-]\d{4}`)
+
+// spoolHeader is a message's -H file with its id, times and dates
+// replaced, for comparing two spools.
+func spoolHeader(t *testing.T, spoolDir, id string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(spoolDir, "input", id+"-H"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return volatileHeader.ReplaceAllString(string(b), "X")
 }

@@ -30,6 +30,7 @@ func (r *run) localMessage() int {
 	id, err := srv.ReceiveLocal(smtpd.LocalMessage{
 		In: r.stdin, Login: login, Sender: sender, Recipients: r.opts.Args,
 		Extract: r.opts.ExtractRcpts, DotIsData: r.opts.DotIsData, FullName: r.opts.FullName,
+		SenderForced: r.opts.Sender != nil,
 	})
 	if err != nil {
 		fmt.Fprintf(r.stderr, "exigo: %v\n", err)

@@ -68,7 +68,7 @@ func queueNotice(lg *eximlog.Logger, submit *smtpd.Server, ref string, n *bounce
 	}
 	_, err := submit.ReceiveLocal(smtpd.LocalMessage{
 		In: bytes.NewReader(n.Data), Login: callerLogin(), Sender: "",
-		Extract: true, DotIsData: true, Reference: ref,
+		Extract: true, DotIsData: true, Reference: ref, SenderForced: true,
 	})
 	return err
 }

@@ -80,7 +80,7 @@ func setup(t *testing.T, rcpts ...string) (*Deliverer, *fakeTransport, string, s
 	h := &spool.Header{ID: id, Originator: "u", Sender: "s@example.org", Received: time.Now(),
 		Headers: []spool.HeaderLine{{Type: spool.HeaderOther, Text: "Subject: t\n"}}}
 	for _, r := range rcpts {
-		h.Recipients = append(h.Recipients, spool.Recipient{Address: r, OneTimeParent: -1})
+		h.Recipients = append(h.Recipients, spool.Recipient{Address: r})
 	}
 	if err := in.Commit(h); err != nil {
 		t.Fatal(err)

@@ -20,6 +20,9 @@ type LocalMessage struct {
 	Extract    bool     // -t: recipients from To:, Cc: and Bcc:
 	DotIsData  bool     // -i / -oi
 	FullName   string   // -F
+	// SenderForced: the sender was given (-f, or a notice's <>), not
+	// made from the caller's login.
+	SenderForced bool
 	// Reference is the message this one reports on (a bounce): R= on the
 	// <= log line.
 	Reference string
@@ -39,6 +42,7 @@ func (s *Server) ReceiveLocal(lm LocalMessage) (string, error) {
 	sender := lm.Sender
 	sess.sender = &sender
 	sess.fullName = lm.FullName
+	sess.senderForced = lm.SenderForced
 	sess.reference = lm.Reference
 	for _, r := range lm.Recipients {
 		addr, err := sess.qualifyLocal(r)

@@ -266,7 +266,7 @@ func (s *session) fixupMessageID(msg *message) {
 func (s *session) fixupFrom(msg *message) {
 	if !msg.has("from") && s.sender != nil {
 		from := *s.sender
-		if name := s.originatorName(); name != "" && s.nonSMTP {
+		if name := s.fromName(); name != "" {
 			from = name + " <" + from + ">"
 		}
 		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderFrom, Text: "From: " + from + "\n"})
@@ -279,6 +279,16 @@ func (s *session) fixupDate(msg *message, arrival time.Time) {
 	if !msg.has("date") && !msg.has("resent-date") {
 		msg.lines = append(msg.lines, spool.HeaderLine{Type: spool.HeaderOther, Text: "Date: " + todFull(arrival) + "\n"})
 	}
+}
+
+// fromName is the name in an added From: line, as Exim chooses it for a
+// local message: the caller's, unless a trusted caller set the sender
+// (-f, or over SMTP) without -F.
+func (s *session) fromName() string {
+	if !s.local || s.trustedCaller() && s.fullName == "" && (!s.nonSMTP || s.senderForced) {
+		return ""
+	}
+	return s.originatorName()
 }
 
 // originatorName is -F's name, or the caller's full name from the
@@ -386,14 +396,22 @@ func (s *session) spoolHeader(id string, arrival time.Time, m *msgReader, msg *m
 			h.HostName = spool.Tainted(s.hostName)
 		}
 	} else {
-		h.Local = true
+		// Exim's sender_local: a local message from an untrusted caller.
+		h.Local = !s.trustedCaller()
+		// -E: a bounce or warning exigo made about another message.
+		h.LocalError = s.reference != ""
 	}
+	h.AllowUnqualifiedSender, h.AllowUnqualifiedRecipient = s.allowUnqualSender, s.allowUnqualRcpt
 	if s.peer.Local.IsValid() {
 		h.InterfaceAddress = spool.Clean(s.peer.Local.Addr().Unmap().String())
 		h.InterfacePort = int(s.peer.Local.Port())
 	}
 	if s.ident != "" {
+		// A login name from the system is clean; an RFC 1413 answer is not.
 		h.Ident = spool.Tainted(s.ident)
+		if s.local {
+			h.Ident = spool.Clean(s.ident)
+		}
 	}
 	if s.authName != "" {
 		h.HostAuth = spool.Clean(s.authName)
@@ -423,7 +441,7 @@ func (s *session) spoolHeader(id string, arrival time.Time, m *msgReader, msg *m
 		h.ACLVars = append(h.ACLVars, spool.ACLVar{Name: name, Var: spool.Clean(val)})
 	}
 	for _, r := range s.recipients {
-		h.Recipients = append(h.Recipients, spool.Recipient{Address: r.address, ORCPT: r.orcpt, DSNFlags: r.dsnFlags, OneTimeParent: -1})
+		h.Recipients = append(h.Recipients, spool.Recipient{Address: r.address, ORCPT: r.orcpt, DSNFlags: r.dsnFlags})
 	}
 	h.Headers = msg.lines
 	return h

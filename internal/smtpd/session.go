@@ -105,6 +105,7 @@ type session struct {
 	reference            string // the message a bounce reports on (R= on the <= line)
 	extract              bool
 	fullName             string
+	senderForced         bool // the sender was given, not made from the login
 	localErr             error
 	lastID               string
 	mailDelay, rcptDelay float64 // smtp_ratelimit_* delays in ms

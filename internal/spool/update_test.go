@@ -20,7 +20,7 @@ func TestRewriteJournalRemove(t *testing.T) {
 	}
 	io.WriteString(in.Body(), "body\n")
 	h := &Header{ID: id, Originator: "u", Sender: "s@example.org", Received: time.Now(),
-		Recipients: []Recipient{{Address: "a@example.org", OneTimeParent: -1}, {Address: "b@example.org", OneTimeParent: -1}},
+		Recipients: []Recipient{{Address: "a@example.org"}, {Address: "b@example.org"}},
 		Headers:    []HeaderLine{{Type: HeaderOther, Text: "Subject: x\n"}}}
 	if err := in.Commit(h); err != nil {
 		t.Fatal(err)
