@@ -83,9 +83,6 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	}
 	s.wireSize = wireSize(hres, m)
 	msg := s.buildHeaders(hres.headers, arrival)
-	if s.extract {
-		s.extractRecipients(msg)
-	}
 	if s.nonSMTP && len(s.recipients) == 0 {
 		abort()
 		s.localErr = fmt.Errorf("no recipients found")
@@ -223,8 +220,12 @@ func (s *session) buildHeaders(raw []string, arrival time.Time) *message {
 			msg.remove([]string{name})
 		}
 	}
-	// Exim's order: Message-Id:, recipients rewritten, From: and
-	// Sender:, the sender rewritten, the header addresses, then Date:.
+	// Exim's order: -t's recipients, Message-Id:, recipients rewritten,
+	// From: and Sender:, the sender rewritten, the header addresses, then
+	// Date:; the Received: line last, with "for" when one recipient.
+	if s.extract {
+		s.extractRecipients(msg)
+	}
 	fix := s.fixupsWanted()
 	if fix {
 		s.fixupMessageID(msg)
