@@ -1,21 +1,19 @@
 package spool
 
 import (
-	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
-// commitBatch gathers the Commits waiting on one input directory so that
-// a batch costs one data flush and one directory fsync whatever its size:
-// the first Commit to arrive leads, flushing the data of everyone queued
-// (fdatasync of its two files when alone, else one syncfs), naming every
-// -H file, then syncing the directory once; Commits arriving meanwhile
-// form the next batch, which the same leader runs.
+// commitBatch lets the Commits on one input directory share their
+// flushes without queueing behind one another: each Commit flushes its
+// data (fdatasync of its two files when it is alone, else a syncfs shared
+// with every Commit waiting), names its -H file, then waits for a
+// directory fsync begun after the rename, also shared. Because the two
+// flushes are separate group commits, one batch's directory fsync runs
+// while the next batch's data flush does: the disk sees both at once.
 type commitBatch struct {
-	mu      sync.Mutex
-	cond    sync.Cond
-	queue   []*pendingCommit
-	leading bool
+	inflight atomic.Int32
 }
 
 // pendingCommit is one Commit whose -D and -H data are written.
@@ -23,82 +21,36 @@ type pendingCommit struct {
 	in      *Input
 	hfd     int
 	unnamed bool
-	done    bool
-	err     error
 }
 
-func (b *commitBatch) init() { b.cond.L = &b.mu }
-
-// run queues p and returns once p's message is durable and named.
+// run returns once p's message is durable and named.
 func (b *commitBatch) run(d *inputDir, p *pendingCommit) error {
-	b.mu.Lock()
-	b.queue = append(b.queue, p)
-	for b.leading && !p.done {
-		b.cond.Wait()
+	alone := b.inflight.Add(1) == 1
+	defer b.inflight.Add(-1)
+	if err := d.flushData(p, alone); err != nil {
+		return err
 	}
-	if p.done {
-		b.mu.Unlock()
-		return p.err
+	if err := p.in.nameHeader(p.hfd, p.unnamed); err != nil {
+		return err
 	}
-	b.leading = true
-	for len(b.queue) > 0 {
-		batch := b.queue
-		b.queue = nil
-		b.mu.Unlock()
-		d.commitAll(batch)
-		b.mu.Lock()
-		for _, q := range batch {
-			q.done = true
-		}
-		b.cond.Broadcast()
-	}
-	b.leading = false
-	b.mu.Unlock()
-	return p.err
+	return d.sync()
 }
 
-// commitAll makes a batch durable: data, then names, then the directory.
-func (d *inputDir) commitAll(batch []*pendingCommit) {
-	if err := d.flushData(batch); err != nil {
-		for _, p := range batch {
-			p.err = err
-		}
-		return
+// flushData makes p's -D and -H data (and the -D name) durable: a lone
+// Commit fdatasyncs its files and waits for the directory fsync covering
+// its -D name; otherwise one syncfs serves everyone waiting, and covers
+// the names made before it too.
+func (d *inputDir) flushData(p *pendingCommit, alone bool) error {
+	if !alone {
+		return d.data.shared()
 	}
-	named := 0
-	for _, p := range batch {
-		if p.err = p.in.nameHeader(p.hfd, p.unnamed); p.err == nil {
-			named++
-		}
+	if err := syscall.Fdatasync(p.in.fd); err != nil {
+		return p.in.pathErr("fdatasync", "-D", err)
 	}
-	if named == 0 {
-		return
+	if err := syscall.Fdatasync(p.hfd); err != nil {
+		return p.in.pathErr("fdatasync", "-H", err)
 	}
-	if err := d.sync(); err != nil {
-		for _, p := range batch {
-			if p.err == nil {
-				p.err = err
-			}
-		}
-	}
-}
-
-// flushData makes the -D and -H data (and the -D names) of a batch
-// durable: a lone Commit fdatasyncs its files and waits for the directory
-// fsync covering its -D name; a batch shares one syncfs, which covers
-// names made before it too.
-func (d *inputDir) flushData(batch []*pendingCommit) error {
-	if len(batch) == 1 {
-		p := batch[0]
-		if err := syscall.Fdatasync(p.in.fd); err != nil {
-			return p.in.pathErr("fdatasync", "-D", err)
-		}
-		if err := syscall.Fdatasync(p.hfd); err != nil {
-			return p.in.pathErr("fdatasync", "-H", err)
-		}
-		return d.waitFor(p.in.dataNamed)
-	}
-	return d.data.shared()
+	return d.waitFor(p.in.dataNamed)
 }
 
 // nameHeader gives the -H data its name: the unnamed file is linked in,

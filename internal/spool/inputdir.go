@@ -42,7 +42,6 @@ func openInputDir(path string) (*inputDir, error) {
 	d := &inputDir{path: path, fd: fd}
 	d.synced.L = &d.mu
 	d.data = newGroupSync(fd, path)
-	d.batch.init()
 	return d, nil
 }
 
