@@ -144,7 +144,7 @@ func runEximDNSLists(t *testing.T, dir, confPath string) [][]string {
 		t.Skip("/usr/sbin/exim4 not installed: no Exim to compare with")
 	}
 	server := filepath.Join(dir, "dnsserve")
-	if out, err := exec.Command("go", "build", "-o", server, "./testdata/dnsserve").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", server, "exigo/internal/dnsx/dnstest/dnsserve").CombinedOutput(); err != nil {
 		t.Fatalf("building dnsserve: %v\n%s", err, out)
 	}
 	zone, resolv := filepath.Join(dir, "zone"), filepath.Join(dir, "resolv.conf")

@@ -30,7 +30,7 @@ func TestDnsdbAgainstExim(t *testing.T) {
 	}
 	dir := t.TempDir()
 	server := filepath.Join(dir, "dnsserve")
-	if out, err := exec.Command("go", "build", "-o", server, "./testdata/dnsserve").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", server, "exigo/internal/dnsx/dnstest/dnsserve").CombinedOutput(); err != nil {
 		t.Fatalf("building dnsserve: %v\n%s", err, out)
 	}
 	zone := filepath.Join(dir, "zone")
