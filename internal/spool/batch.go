@@ -42,7 +42,7 @@ func (b *commitBatch) run(d *inputDir, p *pendingCommit) error {
 // the names made before it too.
 func (d *inputDir) flushData(p *pendingCommit, alone bool) error {
 	if !alone {
-		return d.data.shared()
+		return d.data.wait()
 	}
 	if err := syscall.Fdatasync(p.in.fd); err != nil {
 		return p.in.pathErr("fdatasync", "-D", err)
@@ -50,7 +50,7 @@ func (d *inputDir) flushData(p *pendingCommit, alone bool) error {
 	if err := syscall.Fdatasync(p.hfd); err != nil {
 		return p.in.pathErr("fdatasync", "-H", err)
 	}
-	return d.waitFor(p.in.dataNamed)
+	return d.names.waitFor(p.in.dataNamed)
 }
 
 // nameHeader gives the -H data its name: the unnamed file is linked in,
