@@ -1,7 +1,6 @@
 package hints
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"time"
@@ -9,8 +8,7 @@ import (
 
 // Get returns the record stored under key; ok is false when there is none.
 func (d *DB) Get(key string) (r Record, ok bool, err error) {
-	row := d.s.sql.QueryRow(`SELECT stamp, data FROM hints WHERE key = ?`, key)
-	return scanRecord(row)
+	return scanRecord(d.s.sql.QueryRow(getSQL, key))
 }
 
 // Put stores data under key with the current time as its stamp.
@@ -25,7 +23,7 @@ func (d *DB) Put(key string, data []byte) error {
 func (d *DB) Delete(key string) error {
 	d.s.write.Lock()
 	defer d.s.write.Unlock()
-	_, err := d.s.sql.Exec(`DELETE FROM hints WHERE key = ?`, key)
+	_, err := d.s.sql.Exec(deleteSQL, key)
 	return err
 }
 
@@ -35,35 +33,31 @@ func (d *DB) Delete(key string) error {
 // data, or del to remove the record; (nil, false) leaves it as it was.
 // fn must not use d itself.
 func (d *DB) Update(key string, fn func(old *Record) (new []byte, del bool)) error {
-	d.s.write.Lock()
-	defer d.s.write.Unlock()
-	tx, err := d.s.sql.BeginTx(context.Background(), nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	old, ok, err := scanRecord(tx.QueryRow(`SELECT stamp, data FROM hints WHERE key = ?`, key))
-	if err != nil {
-		return err
-	}
-	var oldp *Record
-	if ok {
-		oldp = &old
-	}
-	data, del := fn(oldp)
-	switch {
-	case del:
-		_, err = tx.Exec(`DELETE FROM hints WHERE key = ?`, key)
-	case data != nil:
-		_, err = tx.Exec(putSQL, key, stampNow(), data)
-	}
-	if err != nil {
-		return err
-	}
-	return tx.Commit()
+	return d.Txn(func(tx *Tx) error {
+		old, ok, err := tx.Get(key)
+		if err != nil {
+			return err
+		}
+		var oldp *Record
+		if ok {
+			oldp = &old
+		}
+		data, del := fn(oldp)
+		switch {
+		case del:
+			return tx.Delete(key)
+		case data != nil:
+			return tx.Put(key, data)
+		}
+		return nil
+	})
 }
 
-const putSQL = `INSERT OR REPLACE INTO hints (key, stamp, data) VALUES (?, ?, ?)`
+const (
+	getSQL    = `SELECT stamp, data FROM hints WHERE key = ?`
+	putSQL    = `INSERT OR REPLACE INTO hints (key, stamp, data) VALUES (?, ?, ?)`
+	deleteSQL = `DELETE FROM hints WHERE key = ?`
+)
 
 // scanBatch is how many records Scan reads at a time; between batches no
 // statement is open, so fn may use the database freely (tidying deletes).

@@ -14,7 +14,7 @@ type Tx struct {
 
 // Get returns the record under key as the transaction sees it.
 func (t *Tx) Get(key string) (Record, bool, error) {
-	return scanRecord(t.tx.QueryRow(`SELECT stamp, data FROM hints WHERE key = ?`, key))
+	return scanRecord(t.tx.QueryRow(getSQL, key))
 }
 
 // Put stores data under key with the current time as its stamp.
@@ -25,7 +25,7 @@ func (t *Tx) Put(key string, data []byte) error {
 
 // Delete removes key (a missing key is no error).
 func (t *Tx) Delete(key string) error {
-	_, err := t.tx.Exec(`DELETE FROM hints WHERE key = ?`, key)
+	_, err := t.tx.Exec(deleteSQL, key)
 	return err
 }
 
