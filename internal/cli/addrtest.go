@@ -77,7 +77,7 @@ func (t *addrTester) setup() error {
 	ctx := r.expandContext(t.cfg)
 	if r.opts.Sender == nil {
 		// Exim tests with the caller as the sender.
-		ctx.Vars = senderVars{base: ctx.Vars, sender: callerLogin() + "@" + t.cfg.QualifyDomain()}
+		ctx.Vars = senderVars{base: ctx.Vars, sender: currentLogin() + "@" + t.cfg.QualifyDomain()}
 	}
 	logf, panicf := t.logWriters()
 	ctx.Log = logf

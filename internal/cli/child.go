@@ -8,11 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"exigo/internal/conf"
 	"exigo/internal/deliver"
 	"exigo/internal/item"
 	"exigo/internal/spool"
-	"exigo/internal/transport"
 )
 
 // childRequest is one local delivery a worker is asked to make; the -D
@@ -31,7 +29,7 @@ type childReply struct {
 }
 
 // childArgs are the options a worker needs to read the same
-// configuration (the last one is replaced by the worker's mode).
+// configuration.
 func (r *run) childArgs() []string {
 	var args []string
 	if r.opts.ConfigFile != "" {
@@ -40,7 +38,7 @@ func (r *run) childArgs() []string {
 	for _, name := range r.opts.DefineList {
 		args = append(args, "-D"+name+"="+r.opts.Defines[name])
 	}
-	return append(args, "-MCworker")
+	return args
 }
 
 func userGroups(uid int) []uint32 {
@@ -89,8 +87,4 @@ func serveRequest(d *deliver.Deliverer, req *childRequest, data, returnFile *os.
 		}
 	}
 	return rep
-}
-
-func transportsFor(cfg *conf.Config) (map[string]transport.Transport, error) {
-	return transport.Build(cfg)
 }

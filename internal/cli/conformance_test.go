@@ -55,7 +55,7 @@ func newSuite(t *testing.T) *suite {
 	if _, err := os.Stat(src); err != nil {
 		t.Skipf("Exim's test suite is not at %s: %v", src, err)
 	}
-	s := &suite{src: src, dir: t.TempDir(), caller: callerLogin()}
+	s := &suite{src: src, dir: t.TempDir(), caller: currentLogin()}
 	if u, err := user.Current(); err == nil {
 		s.caller = u.Username
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"exigo/internal/smtpd"
@@ -18,7 +17,7 @@ func (r *run) localMessage() int {
 	}
 	wait := r.startDelivery(srv)
 	defer wait()
-	login := callerLogin()
+	login := currentLogin()
 	sender := login + "@" + cfg.QualifyDomain()
 	if r.opts.Sender != nil {
 		sender = qualifySender(*r.opts.Sender, cfg.QualifyDomain())
@@ -27,7 +26,7 @@ func (r *run) localMessage() int {
 		fmt.Fprintf(r.stderr, "exigo: no recipients given\n")
 		return 1
 	}
-	id, err := srv.ReceiveLocal(smtpd.LocalMessage{
+	_, err := srv.ReceiveLocal(smtpd.LocalMessage{
 		In: r.stdin, Login: login, Sender: sender, Recipients: r.opts.Args,
 		Extract: r.opts.ExtractRcpts, DotIsData: r.opts.DotIsData, FullName: r.opts.FullName,
 		SenderForced: r.opts.Sender != nil,
@@ -36,7 +35,6 @@ func (r *run) localMessage() int {
 		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
 	}
-	_ = id
 	return 0
 }
 
@@ -57,5 +55,3 @@ func (r *run) queueList() int {
 	}
 	return 0
 }
-
-var _ = os.Stdin

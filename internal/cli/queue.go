@@ -2,11 +2,9 @@ package cli
 
 import (
 	"errors"
-	"exigo/internal/smtpd"
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"runtime"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 	"exigo/internal/deliver"
 	"exigo/internal/eximlog"
 	"exigo/internal/expand"
+	"exigo/internal/smtpd"
 	"exigo/internal/spool"
 	"exigo/internal/transport"
 )
@@ -161,7 +160,7 @@ func (r *run) queueAction() int {
 // messageOps handles the -M options that do not deliver.
 func (r *run) messageOps(sp *spool.Spool, lg *eximlog.Logger) int {
 	rc := 0
-	who := callerLogin()
+	who := currentLogin()
 	for _, id := range r.opts.Args {
 		if err := r.messageOp(sp, lg, id, who); err != nil {
 			fmt.Fprintf(r.stderr, "exigo: %s: %v\n", id, err)
@@ -225,8 +224,6 @@ func (r *run) messageOp(sp *spool.Spool, lg *eximlog.Logger, id, who string) err
 	}
 	return nil
 }
-
-var _ = user.Current
 
 // selected applies -R and -S to a queued message.
 func (q *queueRunner) selected(id string) bool {

@@ -7,7 +7,6 @@ import (
 	"exigo/internal/conf"
 	"exigo/internal/deliver"
 	"exigo/internal/smtpd"
-	"exigo/internal/spool"
 )
 
 // startQueueRuns starts the daemon's periodic queue runs (-q30m).
@@ -53,5 +52,3 @@ func (d *daemonState) startQueueRuns(cfg *conf.Config, srv *smtpd.Server) {
 		}
 	}()
 }
-
-var _ = spool.ErrLocked

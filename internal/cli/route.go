@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -67,7 +66,7 @@ func queueNotice(lg *eximlog.Logger, submit *smtpd.Server, ref string, n *bounce
 		return fmt.Errorf("no way to queue the report")
 	}
 	_, err := submit.ReceiveLocal(smtpd.LocalMessage{
-		In: bytes.NewReader(n.Data), Login: callerLogin(), Sender: "",
+		In: bytes.NewReader(n.Data), Login: currentLogin(), Sender: "",
 		Extract: true, DotIsData: true, Reference: ref, SenderForced: true,
 	})
 	return err
@@ -146,8 +145,6 @@ func retryFunc(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger, base func(
 		return expired
 	}
 }
-
-var _ = strings.TrimSpace
 
 // retryChecker gives remote transports the retry data: hosts whose retry
 // time has not come are skipped in queue runs.

@@ -203,9 +203,6 @@ func qualifySender(s, qualifyDomain string) string {
 	return p.Address
 }
 
-// environment is what Exim leaves of the process environment: the
-// variables keep_environment names (names, "*" suffix patterns or "^"
-// regular expressions), then add_environment's NAME=value settings.
 // executable is this binary's path ($exim_path), looked up once.
 var executable = sync.OnceValue(func() string {
 	self, _ := os.Executable()
@@ -217,6 +214,9 @@ var executable = sync.OnceValue(func() string {
 // change once read.
 var environments sync.Map // *conf.Config -> []string
 
+// environment is what Exim leaves of the process environment: the
+// variables keep_environment names (names, "*" suffix patterns or "^"
+// regular expressions), then add_environment's NAME=value settings.
 func environment(cfg *conf.Config) []string {
 	if env, ok := environments.Load(cfg); ok {
 		return env.([]string)

@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"exigo/internal/conf"
-	"exigo/internal/deliver"
 	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
 
+	"exigo/internal/conf"
+	"exigo/internal/deliver"
 	"exigo/internal/smtpd"
 )
 
@@ -55,7 +55,7 @@ func (r *run) smtpStdio() int {
 	}
 	wait := r.startDelivery(srv)
 	defer wait()
-	p := smtpd.Peer{In: r.stdin, Out: r.stdout, Ident: callerLogin(), Given: r.givenSession()}
+	p := smtpd.Peer{In: r.stdin, Out: r.stdout, Ident: currentLogin(), Given: r.givenSession()}
 	if a, ok := r.opts.Session["oMa"]; ok {
 		p.Remote, _ = parseHostPort(a)
 	}
@@ -82,8 +82,6 @@ func (r *run) givenSession() map[string]string {
 	}
 	return g
 }
-
-func callerLogin() string { return currentLogin() }
 
 // parseHostPort reads Exim's "ip" or "ip.port" (also "[ip]:port").
 func parseHostPort(s string) (netip.AddrPort, error) {

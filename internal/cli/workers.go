@@ -216,7 +216,7 @@ func (p *workerPool) start(key credKey) (*worker, error) {
 	ours := os.NewFile(uintptr(fds[0]), "worker socket")
 	theirs := os.NewFile(uintptr(fds[1]), "worker socket")
 	defer theirs.Close()
-	args := append(p.r.childArgs()[:len(p.r.childArgs())-1], "-MCworker")
+	args := append(p.r.childArgs(), "-MCworker")
 	cmd := exec.Command(self, args...)
 	cmd.Env = os.Environ()
 	cmd.Dir = "/"
@@ -317,7 +317,7 @@ func (r *run) workerMain() int {
 		return 1
 	}
 	conn := fc.(*net.UnixConn)
-	ts, err := transportsFor(cfg)
+	ts, err := transport.Build(cfg)
 	if err != nil {
 		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
