@@ -262,15 +262,12 @@ func (w *worker) call(r *childRequest, files []*os.File) (*childReply, error) {
 	if err != nil {
 		return nil, err
 	}
-	frame := make([]byte, 4+len(req))
-	binary.BigEndian.PutUint32(frame, uint32(len(req)))
-	copy(frame[4:], req)
 	w.conn.SetDeadline(time.Now().Add(2 * time.Hour))
 	fds := make([]int, len(files))
 	for i, f := range files {
 		fds[i] = int(f.Fd())
 	}
-	if _, _, err := w.conn.WriteMsgUnix(frame, syscall.UnixRights(fds...), nil); err != nil {
+	if _, _, err := w.conn.WriteMsgUnix(frame(req), syscall.UnixRights(fds...), nil); err != nil {
 		return nil, err
 	}
 	buf, err := readFrame(w.conn)
@@ -295,11 +292,16 @@ func readFrame(r io.Reader) ([]byte, error) {
 }
 
 func writeFrame(w io.Writer, b []byte) error {
-	frame := make([]byte, 4+len(b))
-	binary.BigEndian.PutUint32(frame, uint32(len(b)))
-	copy(frame[4:], b)
-	_, err := w.Write(frame)
+	_, err := w.Write(frame(b))
 	return err
+}
+
+// frame is a payload with its length in front, as readFrame reads it.
+func frame(payload []byte) []byte {
+	f := make([]byte, 4+len(payload))
+	binary.BigEndian.PutUint32(f, uint32(len(payload)))
+	copy(f[4:], payload)
+	return f
 }
 
 // workerMain is -MCworker: serve local deliveries until the parent
