@@ -319,6 +319,9 @@ func (d *daemonState) reload() {
 	for _, l := range oldLs {
 		l.Close()
 	}
+	// Exim's daemon re-executes itself: the old configuration's queue
+	// runs stop with it.
+	d.stopQueueRuns()
 	if err := d.start(cfg); err != nil {
 		old.Log.Panic("", "restart after SIGHUP failed: "+err.Error())
 		os.Exit(1)
@@ -335,9 +338,7 @@ func (d *daemonState) stop() {
 	}
 	srv.Log.Main("", fmt.Sprintf("exim %s daemon stopping: pid=%d, waiting for %d session(s)", EximVersion, os.Getpid(), srv.Active()))
 	d.sessions.Wait()
-	if d.stopRuns != nil {
-		close(d.stopRuns)
-	}
+	d.stopQueueRuns()
 	if d.waitDeliveries != nil {
 		d.waitDeliveries()
 	}

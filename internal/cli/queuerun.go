@@ -52,3 +52,12 @@ func (d *daemonState) startQueueRuns(cfg *conf.Config, srv *smtpd.Server) {
 		}
 	}()
 }
+
+// stopQueueRuns ends the periodic queue runs startQueueRuns began (runs
+// in progress finish).
+func (d *daemonState) stopQueueRuns() {
+	if d.stopRuns != nil {
+		close(d.stopRuns)
+		d.stopRuns = nil
+	}
+}
