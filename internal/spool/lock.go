@@ -3,6 +3,8 @@ package spool
 import (
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Open file description locks (Linux 3.15+). Exim locks the -D file's
@@ -11,16 +13,12 @@ import (
 // they belong to the open file rather than the process: goroutines of one
 // process exclude each other too, F_OFD_GETLK sees the locks of this
 // process, and closing another descriptor of the file keeps the lock.
-const (
-	fOFDGetlk = 36
-	fOFDSetlk = 37
-)
 
 // lockData takes the write lock on the first line of an open -D file
 // without waiting; it reports false when someone else holds it.
 func lockData(fd int) (bool, error) {
 	lk := syscall.Flock_t{Type: syscall.F_WRLCK, Whence: 0, Start: 0, Len: dataStart}
-	err := syscall.FcntlFlock(uintptr(fd), fOFDSetlk, &lk)
+	err := syscall.FcntlFlock(uintptr(fd), unix.F_OFD_SETLK, &lk)
 	switch err {
 	case nil:
 		return true, nil

@@ -4,7 +4,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"syscall"
-	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // Creating a file allocates its inode while holding the directory's lock,
@@ -13,10 +14,6 @@ import (
 // without the directory lock and given its name afterwards by linkat,
 // which is quick and atomic: a file so named appears complete, and one
 // never named vanishes with its writer, leaving nothing to tidy.
-const (
-	oTmpfile    = 0x400000 | syscall.O_DIRECTORY // __O_TMPFILE | O_DIRECTORY
-	atEmptyPath = 0x1000
-)
 
 // noTmpfile is set once the file system refuses O_TMPFILE; the classic
 // create and rename are used from then on.
@@ -28,7 +25,7 @@ func openTmpfile(dirfd int) (fd int, ok bool, err error) {
 	if noTmpfile.Load() {
 		return -1, false, nil
 	}
-	fd, err = syscall.Openat(dirfd, ".", oTmpfile|syscall.O_RDWR|syscall.O_CLOEXEC, FileMode)
+	fd, err = syscall.Openat(dirfd, ".", unix.O_TMPFILE|syscall.O_RDWR|syscall.O_CLOEXEC, FileMode)
 	switch err {
 	case nil:
 		return fd, true, nil
@@ -47,31 +44,11 @@ var procLink atomic.Bool
 // is taken.
 func linkTmpfile(fd, dirfd int, name string) error {
 	if !procLink.Load() {
-		err := linkat(fd, "", dirfd, name, atEmptyPath)
+		err := unix.Linkat(fd, "", dirfd, name, unix.AT_EMPTY_PATH)
 		if err != syscall.ENOENT && err != syscall.EPERM {
 			return err
 		}
 		procLink.Store(true)
 	}
-	const atSymlinkFollow = 0x400
-	return linkat(atFDCWD, "/proc/self/fd/"+strconv.Itoa(fd), dirfd, name, atSymlinkFollow)
-}
-
-const atFDCWD = -100
-
-func linkat(olddirfd int, oldpath string, newdirfd int, newpath string, flags int) error {
-	p1, err := syscall.BytePtrFromString(oldpath)
-	if err != nil {
-		return err
-	}
-	p2, err := syscall.BytePtrFromString(newpath)
-	if err != nil {
-		return err
-	}
-	_, _, e := syscall.Syscall6(syscall.SYS_LINKAT, uintptr(olddirfd), uintptr(unsafe.Pointer(p1)),
-		uintptr(newdirfd), uintptr(unsafe.Pointer(p2)), uintptr(flags), 0)
-	if e != 0 {
-		return e
-	}
-	return nil
+	return unix.Linkat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), dirfd, name, unix.AT_SYMLINK_FOLLOW)
 }
