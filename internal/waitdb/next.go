@@ -1,6 +1,7 @@
 package waitdb
 
 import (
+	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -141,5 +142,5 @@ func rawCount(b []byte) int {
 	if len(b) < 12 {
 		return 0
 	}
-	return int(int32(uint32(b[8]) | uint32(b[9])<<8 | uint32(b[10])<<16 | uint32(b[11])<<24))
+	return int(int32(binary.LittleEndian.Uint32(b[8:])))
 }
