@@ -12,9 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"exigo/internal/dnsx/dnstest"
-	"exigo/scripts/testdns/testenv"
 )
 
 // bhKnownFailing lists dialogues exigo does not match yet, with why.
@@ -32,16 +29,7 @@ func TestGoldenBH(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The UDP port's TCP twin may be taken by someone else: try again.
-	var srv *dnstest.Server
-	for try := 0; srv == nil; try++ {
-		if srv, err = testenv.StartDNS(filepath.Join(dataDir, "zone.txt"), ""); err != nil && try == 4 {
-			t.Fatal(err)
-		}
-	}
-	t.Cleanup(srv.Close)
-	t.Setenv("EXIGO_DNS_SERVERS", srv.Addr)
-	t.Setenv("EXIGO_NO_SYSTEM_RESOLVER", "1") // never the machine's resolver
+	useGoldenDNS(t, dataDir)
 	dialogues, err := readBHDialogues(dataDir)
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"exigo/internal/dnsx/dnstest"
 	"exigo/scripts/testdns/testenv"
 )
 
@@ -32,15 +31,7 @@ func TestGoldenBT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var srv *dnstest.Server
-	for try := 0; srv == nil; try++ {
-		if srv, err = testenv.StartDNS(filepath.Join(dataDir, "zone.txt"), ""); err != nil && try == 4 {
-			t.Fatal(err)
-		}
-	}
-	t.Cleanup(srv.Close)
-	t.Setenv("EXIGO_DNS_SERVERS", srv.Addr)
-	t.Setenv("EXIGO_NO_SYSTEM_RESOLVER", "1") // never the machine's resolver
+	useGoldenDNS(t, dataDir)
 	entries, err := os.ReadDir(dataDir)
 	if err != nil {
 		t.Fatal(err)
@@ -157,3 +148,17 @@ func copyCaseFiles(t *testing.T, caseDir, dir string) {
 
 // btTimeStamp starts a log line Exim writes to standard error.
 var btTimeStamp = regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d `)
+
+// useGoldenDNS serves dataDir's zone.txt on loopback and points exigo's
+// resolver at it, never at the machine's (dnstest.Start finds a port
+// whose UDP and TCP are both free).
+func useGoldenDNS(t *testing.T, dataDir string) {
+	t.Helper()
+	srv, err := testenv.StartDNS(filepath.Join(dataDir, "zone.txt"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	t.Setenv("EXIGO_DNS_SERVERS", srv.Addr)
+	t.Setenv("EXIGO_NO_SYSTEM_RESOLVER", "1")
+}
