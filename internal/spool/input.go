@@ -195,7 +195,7 @@ func (in *Input) commit(h *Header) error {
 		syscall.Close(hfd)
 		return in.pathErr("truncate", "-H", err)
 	}
-	err = in.dir.batch.run(in.dir, &pendingCommit{in: in, hfd: hfd, unnamed: unnamed})
+	err = in.dir.commitHeader(in, hfd, unnamed)
 	if cerr := syscall.Close(hfd); err == nil && cerr != nil {
 		err = in.pathErr("close", "", cerr)
 	}

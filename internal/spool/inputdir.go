@@ -2,6 +2,7 @@ package spool
 
 import (
 	"io/fs"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -18,10 +19,11 @@ type inputDir struct {
 	// names flushes the directory (fsync); data makes the files'
 	// contents durable for many Commits at once (syncfs of the spool's
 	// file system: the mail server's own, so flushing its other dirty
-	// data too is the price of the batch). batch groups the Commits.
-	names groupFlush
-	data  groupFlush
-	batch commitBatch
+	// data too is the price of the batch). committing counts the
+	// Commits under way, so that a lone one can flush just its files.
+	names      groupFlush
+	data       groupFlush
+	committing atomic.Int32
 
 	spares spares // see recycle.go
 }
