@@ -1,8 +1,9 @@
 package lookup
 
 import (
-	"exigo/internal/expand/funcs"
 	"strings"
+
+	"exigo/internal/expand/funcs"
 )
 
 // lsEntry is one keyed item of an lsearch-format file.
@@ -91,38 +92,18 @@ func splitLines(text string) []string {
 	return lines
 }
 
-// splitKey takes the key off a line: a quoted string with escapes, or the
-// text up to a colon or white space.
+// splitKey takes the key off a line: a quoted string with escapes (up to
+// the closing quote or the end of the line), or the text up to a colon or
+// white space.
 func splitKey(line string) (key, rest string) {
 	if line[0] == '"' {
-		return dequoteKey(line)
+		return funcs.QuotedString(line[1:])
 	}
 	i := 0
 	for i < len(line) && line[i] != ':' && !isSpace(line[i]) {
 		i++
 	}
 	return line[:i], line[i:]
-}
-
-// dequoteKey reads a quoted key ending at the closing quote or the end of
-// the line, interpreting backslash escapes.
-func dequoteKey(line string) (key, rest string) {
-	var b strings.Builder
-	i := 1
-	for i < len(line) && line[i] != '"' {
-		if line[i] == '\\' && i+1 < len(line) {
-			c, n := funcs.InterpretEscape(line[i+1:])
-			b.WriteByte(c)
-			i += 1 + n
-			continue
-		}
-		b.WriteByte(line[i])
-		i++
-	}
-	if i < len(line) {
-		i++ // past the closing quote
-	}
-	return b.String(), line[i:]
 }
 
 // lowerASCII lower-cases A-Z only, as C's tolower does in the C locale,
