@@ -3,6 +3,7 @@ package router
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,7 +47,7 @@ func (e *Env) readRedirectFile(r *conf.Driver, name string) (string, forwardResu
 	if fi.Size() > maxFilterSize {
 		return "", ffError, fmt.Sprintf("%s is too big (max %d)", name, maxFilterSize)
 	}
-	data, err := os.ReadFile(name)
+	data, err := io.ReadAll(f) // the file checked above, not a second open
 	if err != nil {
 		return "", ffError, fmt.Sprintf("error while reading %s: %s", name, errnoText(err))
 	}

@@ -3,6 +3,7 @@ package router
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -170,7 +171,7 @@ func (p *forwardParser) include(name string) (forwardResult, string) {
 	if fi.Size() > maxIncludeSize {
 		return ffError, fmt.Sprintf("included file %s is too big (max %d)", name, maxIncludeSize)
 	}
-	data, err := os.ReadFile(name)
+	data, err := io.ReadAll(f)
 	if err != nil {
 		return ffError, fmt.Sprintf("error while reading included file %s: %s", name, errnoText(err))
 	}
