@@ -237,3 +237,20 @@ func TestRetryUseLocalPart(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalIPsKeptAcrossRouters(t *testing.T) {
+	env := testEnv(t, `begin routers
+r:
+  driver = manualroute
+  route_list = * mx1.test.ex
+  transport = smtp
+`+transports, nil)
+	env.LocalIPs = nil
+	a := item.New("x@mxdom.test.ex")
+	if res, _, _ := Route(env, a); res != item.OK {
+		t.Fatalf("res %v %q", res, a.Message)
+	}
+	if env.LocalIPs == nil {
+		t.Error("the interface list found while routing was dropped")
+	}
+}

@@ -19,6 +19,8 @@ func runRouter(env *Env, r *conf.Driver, a *item.Address) (res item.Result, kids
 	renv := *env
 	renv.Ctx = rs.vars.context(env.Ctx)
 	renv.rs = rs
+	// The interface list the router may find is kept for the next ones.
+	defer func() { env.LocalIPs = renv.LocalIPs }()
 	if l := renv.Ctx.Lists; l != nil {
 		// Named lists expand with the router's variables.
 		le := *l
