@@ -16,10 +16,7 @@ func (c *Config) Var(name string) (string, bool) {
 	case "qualify_domain":
 		return c.QualifyDomain(), true
 	case "qualify_recipient":
-		if v := c.String("qualify_recipient"); v != "" {
-			return v, true
-		}
-		return c.QualifyDomain(), true
+		return c.QualifyRecipient(), true
 	case "spool_directory":
 		return c.String("spool_directory"), true
 	case "config_file":
@@ -62,4 +59,12 @@ func (c *Config) QualifyDomain() string {
 		return v
 	}
 	return c.PrimaryHostname()
+}
+
+// QualifyRecipient is qualify_recipient, defaulting to qualify_domain.
+func (c *Config) QualifyRecipient() string {
+	if v := c.String("qualify_recipient"); v != "" {
+		return v
+	}
+	return c.QualifyDomain()
 }

@@ -74,7 +74,7 @@ func (e *Env) forwardParser(r *conf.Driver, a *item.Address) (*forwardParser, it
 		forbidBlackhole: r.Bool("forbid_blackhole"),
 		forbidInclude:   r.Bool("forbid_include"),
 		incomingDomain:  a.Domain,
-		qualifyDomain:   qualifyRecipient(e.Config),
+		qualifyDomain:   e.Config.QualifyRecipient(),
 		includeDir:      r.String("include_directory"),
 		skipErrors:      r.Bool("skip_syntax_errors"),
 		parse: address.Options{
@@ -95,13 +95,6 @@ func (e *Env) forwardParser(r *conf.Driver, a *item.Address) (*forwardParser, it
 		p.qualifyDomain = d
 	}
 	return p, item.OK
-}
-
-func qualifyRecipient(cfg *conf.Config) string {
-	if d := cfg.String("qualify_recipient"); d != "" {
-		return d
-	}
-	return cfg.QualifyDomain()
 }
 
 // interpret is rda_interpret: expand data (or the file name and read the

@@ -169,9 +169,7 @@ func copyError(top, failed *item.Address) {
 // for recipients, qualify_domain for senders.
 func qualifyFor(env *Env) string {
 	if env.Recipient || !env.Verify || env.Test {
-		if d := env.Config.String("qualify_recipient"); d != "" {
-			return d
-		}
+		return env.Config.QualifyRecipient()
 	}
 	return env.Config.QualifyDomain()
 }
