@@ -272,14 +272,10 @@ func (e *Env) addressFromDNS(h host, ignore string, allowIP bool) ([]host, hostR
 		h.Address = h.Name
 		return []host{h}, hostFound, ""
 	}
-	types := []uint16{dns.TypeAAAA, dns.TypeA}
-	if e.Config.Bool("disable_ipv6") || e.inDomainList(e.Config.String("dns_ipv4_lookup"), h.Name) {
-		types = types[1:]
-	}
 	var out []host
 	v6again := false
 	fqdn := ""
-	for _, qt := range types {
+	for _, qt := range e.addressTypes(h.Name) {
 		ans := e.dnsLookup(h.Name, qt)
 		if ans.rc != dnsSucceed {
 			if qt == dns.TypeA {
@@ -325,6 +321,16 @@ func (e *Env) addressFromDNS(h host, ignore string, allowIP bool) ([]host, hostR
 		return nil, hostIgnored, fqdn
 	}
 	return out, hostFound, fqdn
+}
+
+// addressTypes are the record types to look up for a host's addresses:
+// AAAA then A, or A alone when IPv6 is disabled or dns_ipv4_lookup
+// matches the name.
+func (e *Env) addressTypes(name string) []uint16 {
+	if e.Config.Bool("disable_ipv6") || e.inDomainList(e.Config.String("dns_ipv4_lookup"), name) {
+		return []uint16{dns.TypeA}
+	}
+	return []uint16{dns.TypeAAAA, dns.TypeA}
 }
 
 func ownerName(rr dns.RR) string { return strings.TrimSuffix(rr.Header().Name, ".") }

@@ -5,8 +5,6 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/miekg/dns"
-
 	"exigo/internal/lists"
 )
 
@@ -150,11 +148,7 @@ func (e *Env) findByName(h host, ignore string, localCheck bool) ([]host, hostRC
 			out = append(out, n)
 		}
 	} else {
-		types := []uint16{dns.TypeAAAA, dns.TypeA}
-		if e.Config.Bool("disable_ipv6") || e.inDomainList(e.Config.String("dns_ipv4_lookup"), h.Name) {
-			types = types[1:]
-		}
-		for _, qt := range types {
+		for _, qt := range e.addressTypes(h.Name) {
 			ans := e.dnsLookup(h.Name, qt)
 			if ans.rc == dnsAgain {
 				again = true
