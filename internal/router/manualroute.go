@@ -1,12 +1,13 @@
 package router
 
 import (
-	"exigo/internal/expand/funcs"
 	"fmt"
+	"slices"
 	"strings"
 
 	"exigo/internal/conf"
 	"exigo/internal/expand"
+	"exigo/internal/expand/funcs"
 	"exigo/internal/item"
 	"exigo/internal/lists"
 )
@@ -28,25 +29,16 @@ func init() {
 
 func newManualroute(r *conf.Driver) (Driver, error) {
 	m := manualrouteRouter{hostFindFailed: r.String("host_find_failed"), hostAllIgnored: r.String("host_all_ignored")}
-	if !contains(hffValues, m.hostFindFailed) {
+	if !slices.Contains(hffValues, m.hostFindFailed) {
 		return nil, fmt.Errorf("%s router:\n  unrecognized setting for host_find_failed option", r.Name)
 	}
-	if m.hostAllIgnored == "ignore" || !contains(hffValues, m.hostAllIgnored) {
+	if m.hostAllIgnored == "ignore" || !slices.Contains(hffValues, m.hostAllIgnored) {
 		return nil, fmt.Errorf("%s router:\n  unrecognized setting for host_all_ignored option", r.Name)
 	}
 	if r.IsSet("route_list") == r.IsSet("route_data") {
 		return nil, fmt.Errorf("%s router:\n  route_list or route_data (but not both) must be specified", r.Name)
 	}
 	return m, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // routeRule is the chosen rule: its host list (expanded) and options.
