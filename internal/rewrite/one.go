@@ -191,7 +191,7 @@ func (e *Env) accept(st *oneState, r *Rule, num int, flag Flag, nv string) bool 
 	case flag&AllHeaders == 0:
 		st.subject, st.Address = parsed, parsed
 	case r.Flags&Whole != 0:
-		nv, start = fixPhrases(nv, start, end)
+		nv, start = fixPhrases(nv, start, end, e.headersCharset())
 		st.Address, st.yieldStart, st.yieldEnd = nv, start, start+len(parsed)
 		st.subject, st.Whole = parsed, true
 	case !st.Whole:
@@ -208,7 +208,7 @@ func (e *Env) accept(st *oneState, r *Rule, num int, flag Flag, nv string) bool 
 
 // fixPhrases repairs the phrase before "<" and the text after ">" of a
 // whole replacement and returns it with the new offset of the address.
-func fixPhrases(nv string, start, end int) (string, int) {
+func fixPhrases(nv string, start, end int, charset string) (string, int) {
 	if start == 0 || nv[start-1] != '<' {
 		return nv, start
 	}
@@ -223,8 +223,19 @@ func fixPhrases(nv string, start, end int) (string, int) {
 	for p2 < len(nv) && nv[p2] == ' ' {
 		p2++
 	}
-	pf1, pf2 := FixPhrase(nv[:p1]), FixPhrase(nv[p2:])
+	pf1, pf2 := FixPhrase(nv[:p1], charset), FixPhrase(nv[p2:], charset)
 	return pf1 + nv[p1:p2] + pf2, len(pf1) + start - p1
+}
+
+// headersCharset is headers_charset, which the configuration gives the
+// expansion context as a variable (UTF-8, Exim's default, without one).
+func (e *Env) headersCharset() string {
+	if e.Ctx != nil && e.Ctx.Vars != nil {
+		if cs, _, ok := e.Ctx.Vars.Var("headers_charset"); ok && cs != "" {
+			return cs
+		}
+	}
+	return "UTF-8"
 }
 
 // qualify adds @domain to an address without one.

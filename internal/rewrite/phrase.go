@@ -8,14 +8,14 @@ import (
 
 // FixPhrase repairs the display name of a "w" replacement as Exim's
 // parse_fix_phrase does: text with control or 8-bit characters becomes
-// RFC 2047 words (charset UTF-8); otherwise specials are put in quotes,
-// the whole phrase when it has no quoted strings of its own, only the
-// offending word when it has.
-func FixPhrase(s string) string {
+// RFC 2047 words in charset (headers_charset); otherwise specials are
+// put in quotes, the whole phrase when it has no quoted strings of its
+// own, only the offending word when it has.
+func FixPhrase(s, charset string) string {
 	s = strings.TrimLeft(s, " \t\n\v\f\r")
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 32 && c != '\t' || c > 126 {
-			out, _ := funcs.QuoteRFC2047(s, "UTF-8")
+			out, _ := funcs.QuoteRFC2047(s, charset)
 			return out
 		}
 	}

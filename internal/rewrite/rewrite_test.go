@@ -146,6 +146,15 @@ func TestParseTransport(t *testing.T) {
 	}
 }
 
+func TestFixPhraseCharset(t *testing.T) {
+	// Exim 4.96 with headers_charset = ISO-8859-1 and the rule
+	// `*@a.example "Jörg <${local_part}@b.example>" fw`: -brw x@a.example
+	// gives "from: =?ISO-8859-1?Q?J=C3=B6rg?= <x@b.example>".
+	if got := FixPhrase("Jörg", "ISO-8859-1"); got != "=?ISO-8859-1?Q?J=C3=B6rg?=" {
+		t.Errorf("FixPhrase = %q", got)
+	}
+}
+
 func TestFixPhrase(t *testing.T) {
 	for in, want := range map[string]string{
 		"John Q. Smith":     `"John Q. Smith"`,
@@ -153,7 +162,7 @@ func TestFixPhrase(t *testing.T) {
 		"Plain Name":        "Plain Name",
 		"Jörg":              "=?UTF-8?Q?J=C3=B6rg?=",
 	} {
-		if got := FixPhrase(in); got != want {
+		if got := FixPhrase(in, "UTF-8"); got != want {
 			t.Errorf("FixPhrase(%q) = %q, want %q", in, got, want)
 		}
 	}
