@@ -140,11 +140,6 @@ func (e *Env) verifiedNames(addr string) ([]string, error) {
 	return names, nil
 }
 
-// HostNames looks up the names of addr (PTR), keeping those whose
-// forward lookup gives addr back: the verified names Exim uses for
-// $sender_host_name and host list matching. The first is the main name.
-func (e *Env) HostNames(addr string) ([]string, error) { return e.verifiedNames(addr) }
-
 // HostAddrs looks up the A and AAAA records of name.
 func (e *Env) HostAddrs(name string) ([]string, error) {
 	return e.hostAddrs(context.Background(), name)
