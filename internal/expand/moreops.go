@@ -80,8 +80,7 @@ func (e *expander) headersCharset() string {
 // opRFC2047 encodes as a Q-encoded word when anything needs it, folding
 // long results into several words as Exim's parse_quote_2047 does.
 func opRFC2047(e *expander, _, _ string, sub arg) (string, bool, error) {
-	out, _ := funcs.QuoteRFC2047(sub.s, e.headersCharset())
-	return out, sub.t, nil
+	return funcs.QuoteRFC2047(sub.s, e.headersCharset()), sub.t, nil
 }
 
 func opRFC2047d(e *expander, _, _ string, sub arg) (string, bool, error) {

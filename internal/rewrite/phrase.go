@@ -15,8 +15,7 @@ func FixPhrase(s, charset string) string {
 	s = strings.TrimLeft(s, " \t\n\v\f\r")
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 32 && c != '\t' || c > 126 {
-			out, _ := funcs.QuoteRFC2047(s, charset)
-			return out
+			return funcs.QuoteRFC2047(s, charset)
 		}
 	}
 	f := phraseFixer{s: s}

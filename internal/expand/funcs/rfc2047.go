@@ -6,15 +6,14 @@ import (
 )
 
 // QuoteRFC2047 is Exim's parse_quote_2047 without folding: s as
-// Q-encoded words in charset when any byte needs it (coded reports
-// whether one did; s is returned unchanged otherwise). Exim counts the
-// first word's length without its "=?charset?Q?" prefix, the later ones
-// with it.
-func QuoteRFC2047(s, charset string) (out string, coded bool) {
+// Q-encoded words in charset when any byte needs it, s unchanged
+// otherwise. Exim counts the first word's length without its
+// "=?charset?Q?" prefix, the later ones with it.
+func QuoteRFC2047(s, charset string) string {
 	prefix := "=?" + charset + "?Q?"
 	var b strings.Builder
 	b.WriteString(prefix)
-	lineStart, firstByte := b.Len(), false
+	lineStart, coded, firstByte := b.Len(), false, false
 	for k := 0; k < len(s); k++ {
 		if b.Len()-lineStart > 67 && !firstByte {
 			b.WriteString("?= ")
@@ -36,8 +35,8 @@ func QuoteRFC2047(s, charset string) (out string, coded bool) {
 		}
 	}
 	if !coded {
-		return s, false
+		return s
 	}
 	b.WriteString("?=")
-	return b.String(), true
+	return b.String()
 }
