@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"exigo/internal/expand/funcs"
 )
 
 // flags steer one pass of the expansion loop (Exim's ESI_* flags).
@@ -222,39 +224,8 @@ func (e *expander) escape(s string, i int, o *buf) (int, error) {
 // interpretEscape decodes the escape starting with the backslash at
 // s[i]; it returns the byte and the index after the escape.
 func interpretEscape(s string, i int) (byte, int) {
-	i++
-	c := s[i]
-	i++
-	if isOctal(c) {
-		v := int(c - '0')
-		for k := 0; k < 2 && i < len(s) && isOctal(s[i]); k++ {
-			v = v*8 + int(s[i]-'0')
-			i++
-		}
-		return byte(v), i
-	}
-	switch c {
-	case 'b':
-		return '\b', i
-	case 'f':
-		return '\f', i
-	case 'n':
-		return '\n', i
-	case 'r':
-		return '\r', i
-	case 't':
-		return '\t', i
-	case 'v':
-		return '\v', i
-	case 'x':
-		v := 0
-		for k := 0; k < 2 && i < len(s) && isXDigit(s[i]); k++ {
-			v = v*16 + hexVal(s[i])
-			i++
-		}
-		return byte(v), i
-	}
-	return c, i
+	c, n := funcs.InterpretEscape(s[i+1:])
+	return c, i + 1 + n
 }
 
 // dollar handles what follows a '$' at s[i-1].
@@ -538,7 +509,6 @@ func skipSpace(s string, i int) int {
 
 func isSpace(c byte) bool  { return c == ' ' || (c >= '\t' && c <= '\r') }
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
-func isOctal(c byte) bool  { return c >= '0' && c <= '7' }
 func isAlpha(c byte) bool  { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 func isAlnum(c byte) bool  { return isDigit(c) || isAlpha(c) }
 func isXDigit(c byte) bool { return isDigit(c) || ((c|0x20) >= 'a' && (c|0x20) <= 'f') }

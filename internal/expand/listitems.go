@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"exigo/internal/expand/funcs"
 	"exigo/internal/lists"
 )
 
@@ -171,32 +172,11 @@ func getKeyed(key, s string) (string, bool) {
 	return "", false
 }
 
-// dequote is Exim's string_dequote: a quoted string with backslash
-// escapes, or everything up to white space.
+// dequote is Exim's string_dequote from s[i]: a quoted string with
+// backslash escapes, or everything up to white space.
 func dequote(s string, i int) (string, int) {
-	if i >= len(s) || s[i] != '"' {
-		j := i
-		for j < len(s) && !isSpace(s[j]) {
-			j++
-		}
-		return s[i:j], j
-	}
-	var b []byte
-	i++
-	for i < len(s) && s[i] != '"' {
-		if s[i] == '\\' && i+1 < len(s) {
-			c, n := interpretEscape(s, i)
-			b = append(b, c)
-			i = n
-			continue
-		}
-		b = append(b, s[i])
-		i++
-	}
-	if i < len(s) {
-		i++
-	}
-	return string(b), i
+	item, rest := funcs.Dequote(s[i:])
+	return item, len(s) - len(rest)
 }
 
 func itemListExtract(e *expander, s string, i int, fl flags, o *buf, name string) (int, error) {
