@@ -89,7 +89,7 @@ func newRule(key, repl, flags string, global bool) (Rule, error) {
 }
 
 // FromConfig builds the global rules of "begin rewrite" (already
-// checked by the configuration reader, except for the S flag's key).
+// checked by the configuration reader, the S flag's key included).
 func FromConfig(rs []conf.RewriteRule) (Rules, error) {
 	var out Rules
 	for _, cr := range rs {
