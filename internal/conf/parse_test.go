@@ -365,3 +365,16 @@ func TestParseACLInline(t *testing.T) {
 		t.Fatal("want an error for an unknown verb")
 	}
 }
+
+// Exim 4.96, ${acl{/file}} where the file holds
+// "accept message = _DRIVER_ROUTER_ACCEPT": the message is the text as
+// written, the built-in macro not substituted.
+func TestParseACLNoMacros(t *testing.T) {
+	acl, err := ParseACL("f", "f", "accept message = _DRIVER_ROUTER_ACCEPT\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := acl.Statements[0].Items[0].Value; v != "_DRIVER_ROUTER_ACCEPT" {
+		t.Errorf("message = %q", v)
+	}
+}
