@@ -8,7 +8,6 @@ import (
 	"exigo/internal/dnsx"
 	"exigo/internal/expand"
 	"exigo/internal/item"
-	"exigo/internal/lists"
 )
 
 // routeState is what one router's run knows beyond the address: its
@@ -113,12 +112,12 @@ func (e *Env) percentHack(a *item.Address, local string) (string, error) {
 	list := e.Config.String("percent_hack_domains")
 	newAddr, domain := "", a.Domain
 	for {
-		res, err := lists.MatchDomain(e.listEnv(), list, domain)
+		in, err := e.matchDomainOption(list, domain)
 		if err != nil {
 			return local, err
 		}
 		pct := strings.LastIndexByte(local, '%')
-		if !res.Matched || pct < 0 {
+		if !in || pct < 0 {
 			break
 		}
 		newAddr = local[:pct] + "@" + local[pct+1:]

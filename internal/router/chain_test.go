@@ -254,3 +254,18 @@ r:
 		t.Error("the interface list found while routing was dropped")
 	}
 }
+
+// Exim 4.96 expands percent_hack_domains (a "domain list&!!"): with
+// percent_hack_domains = ${if eq{1}{1}{example.com}{}}, -bt
+// 'a%b.example@example.com' routes a@b.example.
+func TestPercentHackDomainsExpanded(t *testing.T) {
+	env := testEnv(t, "percent_hack_domains = ${if eq{1}{1}{example.com}{}}\n"+`begin routers
+r:
+  driver = accept
+  transport = t
+`+transports, nil)
+	a := item.New("a%b.example@example.com")
+	if res, _, _ := Route(env, a); res != item.OK || a.Address != "a@b.example" || a.Parent == nil {
+		t.Errorf("res %v address %q message %q", res, a.Address, a.Message)
+	}
+}

@@ -109,11 +109,7 @@ func (e *Env) dnsNameOK(name string, qtype uint16) bool {
 }
 
 func (e *Env) againMeansNonexist(name string) bool {
-	if !e.Config.IsSet("dns_again_means_nonexist") {
-		return false
-	}
-	res, err := lists.MatchDomain(e.listEnv(), e.Config.String("dns_again_means_nonexist"), name)
-	return err == nil && res.Matched
+	return e.inDomainList(e.Config.String("dns_again_means_nonexist"), name)
 }
 
 // listEnv is the list-matching environment of the current context.

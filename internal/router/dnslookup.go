@@ -85,12 +85,12 @@ func (e *Env) lookupWidened(r *conf.Driver, a *item.Address, names []string, fla
 		found := e.findByDNS(name, ignore, flags)
 		if (found.rc == hostFound || found.rc == hostFoundLocal) && len(found.hosts) > 0 &&
 			found.hosts[0].MX < 0 && r.IsSet("mx_domains") {
-			res, err := lists.MatchDomain(e.listEnv(), e.expandList(r.String("mx_domains")), found.fqdn)
+			in, err := e.matchDomainOption(r.String("mx_domains"), found.fqdn)
 			if err != nil {
 				a.Message = "lookup defer for mx_domains"
 				return found, item.Defer
 			}
-			if res.Matched {
+			if in {
 				continue
 			}
 		}
@@ -134,12 +134,12 @@ func (e *Env) mxFailure(r *conf.Driver, a *item.Address, found bydnsResult) (ite
 		}
 	}
 	if r.IsSet("fail_defer_domains") {
-		res, err := lists.MatchDomain(e.listEnv(), e.expandList(r.String("fail_defer_domains")), found.fqdn)
+		in, err := e.matchDomainOption(r.String("fail_defer_domains"), found.fqdn)
 		if err != nil {
 			a.Message = "lookup defer for fail_defer_domains"
 			return item.Defer, true
 		}
-		if res.Matched {
+		if in {
 			a.Message = "missing MX, or all MXs point to missing A records, and defer requested"
 			return item.Defer, true
 		}
@@ -158,16 +158,6 @@ func (e *Env) ignoreTargetHosts(r *conf.Driver, a *item.Address) (string, bool) 
 		return "", false
 	}
 	return v, true
-}
-
-// expandList expands a domain list option (a failed expansion gives an
-// empty list).
-func (e *Env) expandList(s string) string {
-	v, err := e.Ctx.Expand(s)
-	if err != nil {
-		return ""
-	}
-	return v
 }
 
 // itemHosts turns looked-up hosts into the address's host list.

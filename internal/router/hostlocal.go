@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"exigo/internal/expand"
 	"exigo/internal/lists"
 )
 
@@ -125,13 +126,30 @@ func (e *Env) ignoredHost(list, name, addr string) bool {
 	return err == nil && res.Matched
 }
 
-// inDomainList matches a domain against a (possibly empty) domain list.
+// inDomainList matches a domain against a (possibly empty) domain list
+// option; a failed expansion or lookup counts as no match.
 func (e *Env) inDomainList(list, domain string) bool {
+	in, err := e.matchDomainOption(list, domain)
+	return err == nil && in
+}
+
+// matchDomainOption matches domain against a domain list option, which
+// Exim expands before use (the manual's "Expansion of lists"): a forced
+// failure means not in the list, any other failure is an error, as is
+// a lookup that defers.
+func (e *Env) matchDomainOption(list, domain string) (bool, error) {
 	if list == "" {
-		return false
+		return false, nil
 	}
-	res, err := lists.MatchDomain(e.listEnv(), list, domain)
-	return err == nil && res.Matched
+	v, err := e.Ctx.Expand(list)
+	if err != nil {
+		if expand.IsForcedFail(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	res, err := lists.MatchDomain(e.listEnv(), v, domain)
+	return res.Matched, err
 }
 
 // findByName is host_find_byname as exigo does it: an IP address stands
