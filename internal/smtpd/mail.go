@@ -345,16 +345,11 @@ func (s *session) cmdRcpt(lastRejMail bool) int {
 	}
 	rcpt := p.Address
 	if p.Domain == "" {
-		if !s.allowUnqualRcpt && !strings.EqualFold(rcpt, "postmaster") {
+		var ok bool
+		if rcpt, ok = s.qualifyRecipient(rcpt, "recipient"); !ok {
 			s.rcptFail++
-			s.printf("501 %s: recipient address must contain a domain\r\n", s.data)
-			if s.has(eximlog.SmtpSyntaxError) {
-				line := fmt.Sprintf("unqualified recipient rejected: <%s> %s", rcpt, s.hostAndIdent(true))
-				s.logMainReject(s.logID(), line, nil)
-			}
 			return goOn
 		}
-		rcpt = p.Address + "@" + s.qualifyRecipientDomain()
 	}
 	if max := s.srv.Config.Int("recipients_max"); max > 0 && int64(s.rcptCount) > max {
 		return s.tooManyRecipients()
@@ -404,6 +399,22 @@ func (s *session) cmdRcpt(lastRejMail bool) int {
 		}
 	}
 	return goOn
+}
+
+// qualifyRecipient is Exim's qualify_recipient, shared by RCPT and VRFY
+// (tag "recipient" or "verify"): an address without a domain gets
+// qualify_recipient's when the host may send one, or when it is
+// postmaster; otherwise the client gets 501 and ok is false.
+func (s *session) qualifyRecipient(addr, tag string) (qualified string, ok bool) {
+	if s.allowUnqualRcpt || strings.EqualFold(addr, "postmaster") {
+		return addr + "@" + s.qualifyRecipientDomain(), true
+	}
+	s.printf("501 %s: recipient address must contain a domain\r\n", s.data)
+	if s.has(eximlog.SmtpSyntaxError) {
+		line := fmt.Sprintf("unqualified %s rejected: <%s> %s", tag, addr, s.hostAndIdent(true))
+		s.logMainReject(s.logID(), line, nil)
+	}
+	return "", false
 }
 
 func (s *session) qualifyRecipientDomain() string {

@@ -31,15 +31,10 @@ func (s *session) cmdVrfy() int {
 	}
 	addr := p.Address
 	if p.Domain == "" {
-		if !s.allowUnqualRcpt && !strings.EqualFold(addr, "postmaster") {
-			s.printf("501 %s: recipient address must contain a domain\r\n", s.data)
-			if s.has(eximlog.SmtpSyntaxError) {
-				line := fmt.Sprintf("unqualified verify rejected: <%s> %s", addr, s.hostAndIdent(true))
-				s.logMainReject(s.logID(), line, nil)
-			}
+		var ok bool
+		if addr, ok = s.qualifyRecipient(addr, "verify"); !ok {
 			return goOn
 		}
-		addr = p.Address + "@" + s.qualifyRecipientDomain()
 	}
 	out := s.checkACL(acl.WhereVRFY, addr)
 	if out.Result != acl.OK {
