@@ -107,7 +107,7 @@ func (s *session) cmdMail() int {
 		if !s.allowUnqualSender {
 			s.printf("501 %s: sender address must contain a domain\r\n", s.data)
 			if s.has(eximlog.SmtpSyntaxError) {
-				line := fmt.Sprintf("unqualified sender rejected: <%s> %s", sender, s.hostAndIdent(true))
+				line := fmt.Sprintf("unqualified sender rejected: <%s> %s%s", sender, s.hostAndIdent(true), s.hostLookupMsg)
 				s.logMainReject(s.logID(), line, nil)
 			}
 			return goOn
@@ -411,7 +411,7 @@ func (s *session) qualifyRecipient(addr, tag string) (qualified string, ok bool)
 	}
 	s.printf("501 %s: recipient address must contain a domain\r\n", s.data)
 	if s.has(eximlog.SmtpSyntaxError) {
-		line := fmt.Sprintf("unqualified %s rejected: <%s> %s", tag, addr, s.hostAndIdent(true))
+		line := fmt.Sprintf("unqualified %s rejected: <%s> %s%s", tag, addr, s.hostAndIdent(true), s.hostLookupMsg)
 		s.logMainReject(s.logID(), line, nil)
 	}
 	return "", false
