@@ -116,7 +116,7 @@ func Str2B64(s string) string { return Base64(s) }
 // on complete padding, and (as the result is a C string) stops at a
 // decoded zero byte.
 func Base64Decode(s string) (string, error) {
-	out, ok := b64decode(s)
+	out, ok := B64Decode(s)
 	if !ok {
 		return "", failf("string \"%s\" is not well-formed for \"base64d\" operator", s)
 	}
@@ -126,9 +126,10 @@ func Base64Decode(s string) (string, error) {
 	return out, nil
 }
 
-// b64decode follows Exim's decoder: quanta of four, white space skipped
-// anywhere, "=" or "==" only at the very end.
-func b64decode(s string) (string, bool) {
+// B64Decode follows Exim's b64decode (also the AUTH decoder): quanta of
+// four, white space skipped anywhere, "=" or "==" only at the very end,
+// bits after the last whole byte ignored; ok is false where Exim's gives -1.
+func B64Decode(s string) (string, bool) {
 	r := b64reader{s: s}
 	var out []byte
 	for {
