@@ -6,8 +6,9 @@ import (
 	"io"
 )
 
-// errEOD ends a BDAT message (after its LAST chunk); errTooBig and
-// errHeaderTooBig stop storing but the input is still read to its end.
+// errEOD ends the data (a BDAT message's LAST chunk, or local input's
+// end of file); errHeaderTooBig and errHeaderLine abandon the message,
+// whose input is still read to its end.
 var (
 	errEOD          = errors.New("end of data")
 	errProtocol     = errors.New("protocol error in chunked data")
@@ -138,9 +139,8 @@ func (m *msgReader) readHeaders() (headerResult, error) {
 			total += 2
 			continue
 		default:
-			if c == 0 {
-				c = 0 // NULs are replaced if this turns out to be a header
-			}
+			// A NUL stays until addHeaderOrBody knows whether this is a
+			// header (where it becomes '?') or the first body line.
 			cur = append(cur, c)
 			total++
 			if total >= m.headerMax {

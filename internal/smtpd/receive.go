@@ -5,7 +5,6 @@ import (
 	"exigo/internal/address"
 	"exigo/internal/eximlog"
 	"fmt"
-	"io"
 	"os"
 	"os/user"
 	"strconv"
@@ -612,8 +611,6 @@ func (s *session) tooBig(m *msgReader) bool {
 	s.printf("552 Message size exceeds maximum permitted\r\n")
 	return true
 }
-
-var _ = io.EOF
 
 func firstNonEmpty(v ...string) string {
 	for _, s := range v {
