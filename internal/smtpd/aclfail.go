@@ -79,11 +79,7 @@ func (s *session) logRejection(where acl.Where, rc acl.Result, logMsg string, ou
 	senderInfo := ""
 	switch where {
 	case acl.WhereRCPT, acl.WhereDATA, acl.WhereMIME:
-		sender := ""
-		if s.sender != nil {
-			sender = *s.sender
-		}
-		senderInfo = "F=<" + sender + ">"
+		senderInfo = "F=<" + s.senderAddress() + ">"
 		if s.authName != "" {
 			senderInfo += " A=" + s.authName
 			if s.authID != "" {
@@ -181,10 +177,7 @@ func (s *session) rejectHeaders() *eximlog.RejectHeaders {
 	if s.logRejectionHeaders == nil {
 		return nil
 	}
-	rh := &eximlog.RejectHeaders{}
-	if s.sender != nil {
-		rh.Sender = *s.sender
-	}
+	rh := &eximlog.RejectHeaders{Sender: s.senderAddress()}
 	for _, r := range s.recipients {
 		rh.Recipients = append(rh.Recipients, r.address)
 	}

@@ -365,13 +365,9 @@ func (s *session) spoolHeader(id string, arrival time.Time, m *msgReader, msg *m
 	if login == "" {
 		login = "exigo"
 	}
-	sender := ""
-	if s.sender != nil {
-		sender = *s.sender
-	}
 	h := &spool.Header{
 		ID: id, Originator: login, UID: os.Getuid(), GID: os.Getgid(),
-		Sender: sender, Received: arrival, ReceivedComplete: s.srv.now(),
+		Sender: s.senderAddress(), Received: arrival, ReceivedComplete: s.srv.now(),
 		ReceivedProtocol:      spool.Clean(s.protocol),
 		BodyLinecount:         m.linecount,
 		BodyZerocount:         m.zerocount,
@@ -557,12 +553,8 @@ func (s *session) dataError(m *msgReader, err error) bool {
 	case errProtocol:
 		return true
 	case errTimeout:
-		sender := ""
-		if s.sender != nil {
-			sender = *s.sender
-		}
 		if s.has(eximlog.LostIncomingConnection) {
-			s.srv.Log.Main("", fmt.Sprintf("SMTP data timeout (message abandoned) on connection from %s F=<%s>", s.fullHostOrIdent(), sender))
+			s.srv.Log.Main("", fmt.Sprintf("SMTP data timeout (message abandoned) on connection from %s F=<%s>", s.fullHostOrIdent(), s.senderAddress()))
 		}
 		s.notQuit("data-timeout", "421", s.activeHostname+": SMTP incoming data timeout - closing connection.")
 		return false
@@ -596,16 +588,12 @@ func (s *session) swallow(m *msgReader) {
 
 // tooBig rejects a message over message_size_limit once it is all read.
 func (s *session) tooBig(m *msgReader) bool {
-	sender := ""
-	if s.sender != nil {
-		sender = *s.sender
-	}
 	if s.has(eximlog.SizeReject) {
 		host := ""
 		if !s.local {
 			host = " H=" + s.fullHost(false)
 		}
-		line := fmt.Sprintf("rejected from <%s>%s: message too big: read=%d max=%d", sender, host, m.headerSize+m.size, m.sizeLimit)
+		line := fmt.Sprintf("rejected from <%s>%s: message too big: read=%d max=%d", s.senderAddress(), host, m.headerSize+m.size, m.sizeLimit)
 		s.logMainReject(s.messageID, line, nil)
 	}
 	s.printf("552 Message size exceeds maximum permitted\r\n")

@@ -275,3 +275,11 @@ func (s *session) resetMessage() {
 
 // cmdText is the command's data as Exim logs it (options removed).
 func (s *session) cmdText() string { return s.data }
+
+// senderAddress is the envelope sender, "" before MAIL as for <>.
+func (s *session) senderAddress() string {
+	if s.sender == nil {
+		return ""
+	}
+	return *s.sender
+}

@@ -120,10 +120,7 @@ func (v *sessionVars) messageVar(name string) (string, bool) {
 	s := v.s
 	switch name {
 	case "sender_address":
-		if s.sender == nil {
-			return "", true
-		}
-		return *s.sender, true
+		return s.senderAddress(), true
 	case "sender_address_domain", "sender_address_local_part":
 		if s.sender == nil {
 			return "", true
