@@ -204,6 +204,17 @@ func (s *session) dataACL(msg *message, body *bodyCopy) (acl.Outcome, acl.Where,
 	return out, where, false
 }
 
+// deliveryHeaderRemovals are the headers a delivery adds, with the
+// options that say whether a received copy of them goes.
+var deliveryHeaderRemovals = [...]struct {
+	option string
+	names  []string
+}{
+	{"return_path_remove", []string{"Return-path"}},
+	{"envelope_to_remove", []string{"Envelope-to"}},
+	{"delivery_date_remove", []string{"Delivery-date"}},
+}
+
 // buildHeaders makes the header list: the Received: line first, then
 // the message's own, with Return-Path:, Envelope-To: and Delivery-Date:
 // marked deleted as their *_remove options say, and the fix-ups for local
@@ -213,10 +224,9 @@ func (s *session) buildHeaders(raw []string, arrival time.Time) *message {
 	for _, t := range raw {
 		msg.lines = append(msg.lines, spool.HeaderLine{Type: headerType(t), Text: t})
 	}
-	cfg := s.srv.Config
-	for opt, name := range map[string]string{"return_path_remove": "Return-path", "envelope_to_remove": "Envelope-to", "delivery_date_remove": "Delivery-date"} {
-		if cfg.Bool(opt) {
-			msg.remove([]string{name})
+	for _, r := range deliveryHeaderRemovals {
+		if s.srv.Config.Bool(r.option) {
+			msg.remove(r.names)
 		}
 	}
 	// Exim's order: -t's recipients, Message-Id:, recipients rewritten,
