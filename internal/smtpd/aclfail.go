@@ -13,6 +13,19 @@ func (s *session) checkACL(where acl.Where, recipient string) acl.Outcome {
 	return s.aclEnv.Check(where, recipient)
 }
 
+// aclRefuses runs the ACL for where and, when it does not accept, answers
+// and logs through handleACLFail; next is then the command loop's result.
+func (s *session) aclRefuses(where acl.Where, recipient string) (next int, refused bool) {
+	out := s.checkACL(where, recipient)
+	if out.Result == acl.OK {
+		return goOn, false
+	}
+	if s.handleACLFail(where, out) {
+		return doneDrop, true
+	}
+	return goOn, true
+}
+
 // handleACLFail replies to and logs an ACL that did not accept, as Exim's
 // smtp_handle_acl_fail does. It reports whether the connection must be
 // dropped.

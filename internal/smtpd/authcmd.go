@@ -25,11 +25,8 @@ func (s *session) cmdAuth() int {
 		return s.synprotError(false, 503, "", "not permitted in mail transaction")
 	}
 	if s.srv.Config.IsSet("acl_smtp_auth") {
-		if out := s.checkACL(acl.WhereAUTH, ""); out.Result != acl.OK {
-			if s.handleACLFail(acl.WhereAUTH, out) {
-				return doneDrop
-			}
-			return goOn
+		if next, refused := s.aclRefuses(acl.WhereAUTH, ""); refused {
+			return next
 		}
 	}
 	mech, data, ok := auth.ParseCommand(s.data)

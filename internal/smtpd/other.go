@@ -36,12 +36,8 @@ func (s *session) cmdVrfy() int {
 			return goOn
 		}
 	}
-	out := s.checkACL(acl.WhereVRFY, addr)
-	if out.Result != acl.OK {
-		if s.handleACLFail(acl.WhereVRFY, out) {
-			return doneDrop
-		}
-		return goOn
+	if next, refused := s.aclRefuses(acl.WhereVRFY, addr); refused {
+		return next
 	}
 	res, msg := s.verify(addr, true)
 	switch res {
@@ -66,12 +62,8 @@ func (s *session) cmdVrfy() int {
 
 func (s *session) cmdExpn() int {
 	s.had("EXPN")
-	out := s.checkACL(acl.WhereEXPN, "")
-	if out.Result != acl.OK {
-		if s.handleACLFail(acl.WhereEXPN, out) {
-			return doneDrop
-		}
-		return goOn
+	if next, refused := s.aclRefuses(acl.WhereEXPN, ""); refused {
+		return next
 	}
 	// EXPN answers in Exim's address-test style: no router message.
 	switch res, _ := s.verify(s.data, true); res {
@@ -122,11 +114,8 @@ func (s *session) cmdStartTLS() int {
 		return s.synprotError(false, 503, "", "STARTTLS command used when not advertised")
 	}
 	if s.srv.Config.IsSet("acl_smtp_starttls") {
-		if out := s.checkACL(acl.WhereSTARTTLS, ""); out.Result != acl.OK {
-			if s.handleACLFail(acl.WhereSTARTTLS, out) {
-				return doneDrop
-			}
-			return goOn
+		if next, refused := s.aclRefuses(acl.WhereSTARTTLS, ""); refused {
+			return next
 		}
 	}
 	s.incompleteTransaction("STARTTLS")
