@@ -41,9 +41,7 @@ func (s *session) cmdAuth() int {
 		s.authSess = auth.NewSession()
 	}
 	out := s.authSess.Authenticate(inst, authExchange{s}, data)
-	for i := 1; i <= auth.MaxItems; i++ {
-		delete(s.state.Vars, "auth"+strconv.Itoa(i))
-	}
+	clearAuthVars(s.state.Vars)
 	s.printf("%s\r\n", out.Reply)
 	if out.HasFailID {
 		s.authFailID = out.FailID
@@ -82,13 +80,19 @@ func (x authExchange) Challenge(prompt []byte) (string, error) {
 
 func (x authExchange) Expand(str string, vals []string) (string, error) {
 	v := x.s.state.Vars
-	for i := 1; i <= auth.AuthVars; i++ {
-		delete(v, "auth"+strconv.Itoa(i))
-	}
+	clearAuthVars(v)
 	for i, val := range vals {
 		if i < auth.AuthVars {
 			v["auth"+strconv.Itoa(i+1)] = val
 		}
 	}
 	return x.s.ctx.Expand(str)
+}
+
+// clearAuthVars removes $auth1 .. $auth4, which authExchange.Expand puts
+// in the session's variables only for the AUTH command that runs.
+func clearAuthVars(v map[string]string) {
+	for i := 1; i <= auth.AuthVars; i++ {
+		delete(v, "auth"+strconv.Itoa(i))
+	}
 }
