@@ -89,7 +89,7 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	}
 	h := s.spoolHeader(id, arrival, m, msg)
 	s.vars.msg = map[string]string{
-		"message_size":            strconv.FormatInt(receivedSize(hres, m), 10),
+		"message_size":            strconv.FormatInt(m.receivedSize(), 10),
 		"message_body_size":       strconv.FormatInt(m.size, 10),
 		"body_linecount":          strconv.Itoa(m.linecount),
 		"message_linecount":       strconv.Itoa(m.linecount + len(msg.lines)),
@@ -621,10 +621,8 @@ func firstNonEmpty(v ...string) string {
 
 // receivedSize is $message_size in the DATA ACL: what was received, the
 // headers as sent (no Received: added yet), the blank line if there was
-// one, and the body.
-func receivedSize(h headerResult, m *msgReader) int64 {
-	return headerSectionSize(h) + m.size
-}
+// one (headerSize, set once the headers are read), and the body.
+func (m *msgReader) receivedSize() int64 { return m.headerSize + m.size }
 
 func headerSectionSize(h headerResult) int64 {
 	var n int64
@@ -640,7 +638,7 @@ func headerSectionSize(h headerResult) int64 {
 // wireSize is the message as a client sent it, each line end a CRLF:
 // Exim's message_size + message_linecount, the BDAT total.
 func wireSize(h headerResult, m *msgReader) int64 {
-	n := receivedSize(h, m) + int64(m.linecount)
+	n := m.receivedSize() + int64(m.linecount)
 	if h.blank {
 		n++
 	}
