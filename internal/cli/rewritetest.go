@@ -22,12 +22,8 @@ func (r *run) rewriteTest() int {
 	ctx := r.expandContext(cfg)
 	logf := func(line string) { fmt.Fprintf(r.stderr, "%s %s\n", logStamp(), line) }
 	sel, _ := eximlog.ParseSelector(cfg.String("log_selector"))
-	qr := cfg.String("qualify_recipient")
-	if qr == "" {
-		qr = cfg.QualifyDomain()
-	}
 	e := &rewrite.Env{
-		Ctx: ctx, QualifySender: cfg.QualifyDomain(), QualifyRecipient: qr,
+		Ctx: ctx, QualifySender: cfg.QualifyDomain(), QualifyRecipient: cfg.QualifyRecipient(),
 		LogRewrites: sel.Has(eximlog.AddressRewrite), Log: logf, Panic: logf,
 	}
 	e.Test(r.stdout, rules, r.opts.RewriteAddr)

@@ -76,7 +76,7 @@ func (s *session) qualifyLocal(a string) (string, error) {
 		return "", fmt.Errorf("%s: %s", a, err)
 	}
 	if p.Domain == "" {
-		return address.QuoteLocalPart(p.LocalPart) + "@" + s.qualifyRecipientDomain(), nil
+		return address.QuoteLocalPart(p.LocalPart) + "@" + s.srv.Config.QualifyRecipient(), nil
 	}
 	return p.Address, nil
 }

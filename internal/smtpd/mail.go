@@ -407,7 +407,7 @@ func (s *session) cmdRcpt(lastRejMail bool) int {
 // postmaster; otherwise the client gets 501 and ok is false.
 func (s *session) qualifyRecipient(addr, tag string) (qualified string, ok bool) {
 	if s.allowUnqualRcpt || strings.EqualFold(addr, "postmaster") {
-		return addr + "@" + s.qualifyRecipientDomain(), true
+		return addr + "@" + s.srv.Config.QualifyRecipient(), true
 	}
 	s.printf("501 %s: recipient address must contain a domain\r\n", s.data)
 	if s.has(eximlog.SmtpSyntaxError) {
@@ -415,13 +415,6 @@ func (s *session) qualifyRecipient(addr, tag string) (qualified string, ok bool)
 		s.logMainReject(s.logID(), line, nil)
 	}
 	return "", false
-}
-
-func (s *session) qualifyRecipientDomain() string {
-	if d := s.srv.Config.String("qualify_recipient"); d != "" {
-		return d
-	}
-	return s.srv.Config.QualifyDomain()
 }
 
 // rcptOptions handles NOTIFY= and ORCPT= when DSN was advertised.

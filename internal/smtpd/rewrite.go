@@ -23,7 +23,7 @@ func (s *session) rewriter() *rewrite.Env {
 	return &rewrite.Env{
 		Ctx:              s.ctx,
 		QualifySender:    s.srv.Config.QualifyDomain(),
-		QualifyRecipient: s.qualifyRecipientDomain(),
+		QualifyRecipient: s.srv.Config.QualifyRecipient(),
 		LogRewrites:      s.has(eximlog.AddressRewrite),
 		Log:              func(l string) { s.srv.Log.Main(id, l) },
 		Panic:            func(l string) { s.srv.Log.Panic(id, l) },
