@@ -3,7 +3,6 @@ package lmtp
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"syscall"
 	"time"
 
@@ -184,7 +183,7 @@ func (s *session) data() *failure {
 		reply, ok, err := s.c.reply('2', s.t.timeout)
 		switch {
 		case ok:
-			a.Result, a.Message, a.BasicErrno, a.SMTPConfirmation = item.OK, "", 0, printing(reply)
+			a.Result, a.Message, a.BasicErrno, a.SMTPConfirmation = item.OK, "", 0, s.printing(reply)
 		case err != nil || reply == "":
 			s.failRest(s.addrs[i:], &failure{err: err, reply: reply})
 			return nil
@@ -197,7 +196,7 @@ func (s *session) data() *failure {
 
 // refuse records a recipient's 4xx or 5xx reply.
 func (s *session) refuse(a *item.Address, reply string, errno int) {
-	a.Message = fmt.Sprintf("LMTP error after %s: %s", s.last, printing(reply))
+	a.Message = fmt.Sprintf("LMTP error after %s: %s", s.last, s.printing(reply))
 	a.PassMessage = true
 	a.Result = item.Defer
 	if reply[0] == '5' {
@@ -278,13 +277,13 @@ func (s *session) check(f *failure) (string, byte, bool) {
 		}
 		return msg, '4', false
 	case f.err == errFormat:
-		return fmt.Sprintf("Malformed LMTP response after %s: %s", s.last, printing(f.reply)), '4', false
+		return fmt.Sprintf("Malformed LMTP response after %s: %s", s.last, s.printing(f.reply)), '4', false
 	case errors.As(f.err, &he):
 		return "failed to expand headers_add or headers_remove: " + he.Msg, '4', false
 	case errors.As(f.err, new(*transport.FilterError)):
 		return f.err.Error(), '4', false // no QUIT in the middle of the data
 	case f.reply != "":
-		return fmt.Sprintf("LMTP error after %s: %s", s.last, printing(f.reply)), f.reply[0], true
+		return fmt.Sprintf("LMTP error after %s: %s", s.last, s.printing(f.reply)), f.reply[0], true
 	case f.err == nil:
 		return "LMTP connection closed after " + s.last, '4', false
 	}
@@ -357,29 +356,5 @@ func isTimeout(err error) bool {
 	return errors.As(err, &t) && t.Timeout()
 }
 
-// printing is Exim's string_printing: non-printing characters escaped.
-func printing(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= ' ' && c < 0x7f:
-			b.WriteByte(c)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\b':
-			b.WriteString(`\b`)
-		case c == '\v':
-			b.WriteString(`\v`)
-		case c == '\f':
-			b.WriteString(`\f`)
-		default:
-			fmt.Fprintf(&b, `\%03o`, c)
-		}
-	}
-	return b.String()
-}
+// printing is Exim's string_printing of a reply (see transport.Printing).
+func (s *session) printing(reply string) string { return transport.Printing(s.env.Config, reply) }

@@ -36,6 +36,8 @@ var scenarios = []struct {
 	{"s8", script{greeting: "220 lmtp ready", replies: map[string]string{"LHLO": "250-test\n250-IGNOREQUOTA\n250 8BITMIME"}},
 		[]string{"s8a"}, "  ignore_quota\n"},
 	{"s9", script{greeting: "220 lmtp ready", replies: map[string]string{"DATA": "554 5.6.0 no data today"}}, []string{"s9a"}, ""},
+	{"tab", script{greeting: "220 lmtp ready", replies: map[string]string{
+		"RCPT:taba@test.example": "550 5.1.1 tab\there, bell\x07 top\xe9"}}, []string{"taba"}, ""},
 }
 
 func lmtpConf() string {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"exigo/internal/expand"
-	"exigo/internal/expand/funcs"
 	"exigo/internal/item"
 	"exigo/internal/transport"
 )
@@ -128,12 +127,7 @@ func (d *delivery) logMain(text string) {
 
 // printing is Exim's string_printing, which every remote reply goes
 // through before it reaches a log line or a bounce.
-func (d *delivery) printing(s string) string {
-	if d.env.Config != nil && d.env.Config.Bool("print_topbitchars") {
-		return funcs.EscapeTopBit(s)
-	}
-	return funcs.Escape(s)
-}
+func (d *delivery) printing(s string) string { return transport.Printing(d.env.Config, s) }
 
 // firstLine is a reply's first line, for the DSN extra information.
 func firstLine(s string) string {
