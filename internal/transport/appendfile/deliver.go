@@ -1,12 +1,9 @@
 package appendfile
 
 import (
-	"errors"
 	"os"
 	"strings"
-	"syscall"
 
-	"exigo/internal/expand"
 	"exigo/internal/item"
 	"exigo/internal/transport"
 )
@@ -107,20 +104,7 @@ func (x *delivery) findPath() bool {
 	return true
 }
 
-// errnoOf is the system error number behind err (0 for none).
-func errnoOf(err error) int {
-	var e syscall.Errno
-	if errors.As(err, &e) {
-		return int(e)
-	}
-	return 0
-}
-
 // fail records a system call failure: the errno and Exim's text.
 func (x *delivery) fail(err error, format string, args ...any) {
-	setResult(x.a, item.Defer, errnoOf(err), format, args...)
+	setResult(x.a, item.Defer, transport.Errno(err), format, args...)
 }
-
-func strerrorOf(err error) string { return transport.Strerror(err) }
-
-func isForced(err error) bool { return expand.IsForcedFail(err) }

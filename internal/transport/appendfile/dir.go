@@ -193,7 +193,7 @@ func (x *delivery) linkUnique(path, filename string) bool {
 		if err == nil {
 			return true
 		}
-		if errnoOf(err) != int(syscall.EEXIST) || i >= 4 || leaf == old {
+		if transport.Errno(err) != int(syscall.EEXIST) || i >= 4 || leaf == old {
 			x.fail(err, "while renaming %s as %s", filename, target)
 			return false
 		}

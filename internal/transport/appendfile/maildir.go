@@ -7,8 +7,10 @@ import (
 	"syscall"
 	"time"
 
+	"exigo/internal/expand"
 	"exigo/internal/item"
 	"exigo/internal/regex"
+	"exigo/internal/transport"
 )
 
 // ensureMaildir makes sure the Maildir and its tmp, new and cur exist
@@ -38,7 +40,7 @@ func (x *delivery) ensureMaildir(path string) bool {
 				}
 				break
 			}
-			x.fail(err, "stat() error for %s%s: %s", path, sub, strerrorOf(err))
+			x.fail(err, "stat() error for %s%s: %s", path, sub, transport.Strerror(err))
 			return false
 		}
 		if j >= 10 {
@@ -68,7 +70,7 @@ func (x *delivery) maildirFolder(path string) bool {
 	}
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
-		setResult(x.a, item.Defer, 0, "appendfile: failed to create maildirfolder file in %s directory: %s", path, strerrorOf(err))
+		setResult(x.a, item.Defer, 0, "appendfile: failed to create maildirfolder file in %s directory: %s", path, transport.Strerror(err))
 		return false
 	}
 	f.Close()
@@ -99,7 +101,7 @@ func nextTick() time.Time {
 func (x *delivery) toMaildir(path string) {
 	o, a, name := x.o, x.a, x.t.d.Name
 	if o.maildirTag != "" {
-		if _, err := x.dv.Ctx.Expand(o.maildirTag); err != nil && !isForced(err) {
+		if _, err := x.dv.Ctx.Expand(o.maildirTag); err != nil && !expand.IsForcedFail(err) {
 			panicResult(a, 0, "Expansion of \"%s\" (maildir_tag for %s transport) failed: %s", o.maildirTag, name, err)
 			return
 		}
@@ -153,7 +155,7 @@ func (x *delivery) openMaildirTemp(path string) (*os.File, string, time.Time) {
 				tries = "y"
 			}
 			x.fail(err, "failed to open %s (%d tr%s)", tmpName, i, tries)
-			if e := errnoOf(err); e == int(syscall.EDQUOT) || e == int(syscall.ENOSPC) {
+			if e := transport.Errno(err); e == int(syscall.EDQUOT) || e == int(syscall.ENOSPC) {
 				a.UserMessage = "mailbox is full"
 			}
 			return nil, "", time.Time{}
@@ -172,7 +174,7 @@ func (x *delivery) renameIntoNew(path, tmpName, newName string) {
 		}
 	}
 	err := os.Rename(path+"/"+tmpName, path+"/"+target)
-	if err != nil && target != newName && errnoOf(err) == int(syscall.ENAMETOOLONG) {
+	if err != nil && target != newName && transport.Errno(err) == int(syscall.ENAMETOOLONG) {
 		target = newName
 		err = os.Rename(path+"/"+tmpName, path+"/"+target)
 	}

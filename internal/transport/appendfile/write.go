@@ -108,7 +108,7 @@ func (x *delivery) writeFormatted(f *os.File) (transport.Written, error) {
 func (x *delivery) writeFailed(err error, dataname, filecount string, since time.Time) {
 	a := x.a
 	a.Result, a.QuotaWarn = item.Defer, false
-	a.BasicErrno = errnoOf(err)
+	a.BasicErrno = transport.Errno(err)
 	errno := syscall.Errno(a.BasicErrno)
 	if err == errEximQuota || errno == syscall.EDQUOT || errno == syscall.ENOSPC {
 		a.MoreErrno = 0

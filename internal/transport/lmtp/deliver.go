@@ -227,7 +227,7 @@ func (s *session) failRest(as []*item.Address, f *failure) {
 func (s *session) failed(f *failure) {
 	a := s.addrs[0]
 	if f.write {
-		a.Result, a.Panic, a.BasicErrno = item.Defer, true, errnoOf(f.err)
+		a.Result, a.Panic, a.BasicErrno = item.Defer, true, transport.Errno(f.err)
 		var he *transport.HeaderError
 		if errors.As(f.err, &he) {
 			a.BasicErrno, a.Message = item.ErrnoChHeaderFail, "Failed to expand headers_add or headers_remove: "+he.Msg
@@ -236,7 +236,7 @@ func (s *session) failed(f *failure) {
 		}
 		return
 	}
-	errno := errnoOf(f.err)
+	errno := transport.Errno(f.err)
 	if errno != 0 {
 		a.BasicErrno = errno
 	}
@@ -342,14 +342,6 @@ func (s *session) hostname() string {
 
 // code2 is a reply code's last two digits.
 func code2(reply string) int { return int(reply[1]-'0')*10 + int(reply[2]-'0') }
-
-func errnoOf(err error) int {
-	var e syscall.Errno
-	if errors.As(err, &e) {
-		return int(e)
-	}
-	return 0
-}
 
 func isTimeout(err error) bool {
 	var t interface{ Timeout() bool }

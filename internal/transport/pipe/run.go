@@ -262,11 +262,7 @@ func (x *delivery) writeFailed(err error) int {
 		a.Result, a.Panic, a.BasicErrno, a.MoreErrno = item.Defer, true, item.ErrnoFilterFail, fe.Status
 		a.Message = fmt.Sprintf("Transport filter process failed (%d)%s", fe.Status, fe.Suffix())
 	default:
-		e := 0
-		var errno syscall.Errno
-		if errors.As(err, &errno) {
-			e = int(errno)
-		}
+		e := transport.Errno(err)
 		a.Result, a.Panic, a.BasicErrno = item.Defer, true, e
 		a.Message = fmt.Sprintf("Error %d", e)
 	}

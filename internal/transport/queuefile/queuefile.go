@@ -12,7 +12,6 @@
 package queuefile
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -81,7 +80,7 @@ func (t *Transport) deliver(env *transport.Env, msg *transport.Message, a *item.
 		st   *syscall.Stat_t
 	}{{dst, &dstStat}, {src, &srcStat}} {
 		if err := statDir(d.path, d.st); err != nil {
-			t.panic(a, errnoOf(err), fmt.Sprintf("%s transport accessing directory: %s failed with error: %s",
+			t.panic(a, transport.Errno(err), fmt.Sprintf("%s transport accessing directory: %s failed with error: %s",
 				t.name, d.path, transport.Strerror(err)))
 			return
 		}
@@ -150,14 +149,6 @@ func syncDir(path string) error {
 	return nil
 }
 
-func errnoOf(err error) int {
-	var e syscall.Errno
-	if errors.As(err, &e) {
-		return int(e)
-	}
-	return 0
-}
-
 // copier puts one spool file into the destination.
 type copier struct {
 	t            *Transport
@@ -190,7 +181,7 @@ func (c *copier) file(suffix string) bool {
 }
 
 func (c *copier) fail(op, path string, err error) bool {
-	c.a.Result, c.a.BasicErrno = item.Defer, errnoOf(err)
+	c.a.Result, c.a.BasicErrno = item.Defer, transport.Errno(err)
 	c.a.Message = fmt.Sprintf("%s transport %s file: %s failed with error: %s",
 		c.t.name, op, path, transport.Strerror(err))
 	return false
