@@ -36,42 +36,33 @@ var processUmask = sync.OnceValue(func() int {
 	return -1
 })
 
-// output follows the reading of what the command writes to its standard
-// output and error: up to max_output bytes go to the return file, if
-// the delivery process gave one; the command is killed when it writes
-// more.
-type output struct {
-	truncated bool
-	done      chan struct{}
-}
-
 // execute runs the command, writes the message to it and waits for it,
-// recording the outcome. It returns what the command wrote.
-func (x *delivery) execute(argv, env []string) *output {
+// recording the outcome.
+func (x *delivery) execute(argv, env []string) {
 	cmd := x.newCmd(argv, env)
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		x.set(item.Defer, "Failed to create child process for %s transport: %s", x.t.d.Name, transport.Strerror(err))
-		return nil
+		return
 	}
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		inR.Close()
 		inW.Close()
 		x.set(item.Defer, "Failed to create child process for %s transport: %s", x.t.d.Name, transport.Strerror(err))
-		return nil
+		return
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, outW
 	startErr := cmd.Start()
 	inR.Close()
 	outW.Close()
-	out := &output{done: make(chan struct{})}
-	go x.readOutput(outR, out, cmd)
+	outputRead := make(chan struct{})
+	go x.readOutput(outR, outputRead, cmd)
 	if startErr != nil {
 		inW.Close()
-		<-out.done
+		<-outputRead
 		x.exited(execFailed, "")
-		return out
+		return
 	}
 	werr := x.writeMessage(inW)
 	inW.Close()
@@ -80,15 +71,14 @@ func (x *delivery) execute(argv, env []string) *output {
 	case writeGaveUp:
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		cmd.Wait()
-		<-out.done
-		return out
+		<-outputRead
+		return
 	case writeTimedOut:
 		timeout = time.Second
 	}
 	state, timedOut := waitFor(cmd, timeout)
-	<-out.done
+	<-outputRead
 	x.finish(state, timedOut)
-	return out
 }
 
 // newCmd prepares the command in a process group of its own (so that a
@@ -127,11 +117,12 @@ func hasPWD(env []string) bool {
 	return false
 }
 
-// readOutput reads the command's output into the return file (Exim's
-// return_file; without one it is read and dropped), as far as the block
-// that takes it past max_output.
-func (x *delivery) readOutput(r *os.File, out *output, cmd *exec.Cmd) {
-	defer close(out.done)
+// readOutput reads the command's standard output and error into the
+// return file (Exim's return_file; without one it is read and dropped),
+// as far as the block that takes it past max_output, when the command
+// is killed. It closes done when it stops.
+func (x *delivery) readOutput(r *os.File, done chan<- struct{}, cmd *exec.Cmd) {
+	defer close(done)
 	defer r.Close()
 	keep := x.env.ReturnFile
 	buf := make([]byte, 16384) // Exim reads into its big_buffer, 16K
@@ -144,7 +135,6 @@ func (x *delivery) readOutput(r *os.File, out *output, cmd *exec.Cmd) {
 				keep.Write(buf[:n])
 			}
 			if total > x.o.maxOutput {
-				out.truncated = true
 				if keep != nil {
 					keep.WriteString("\n\n*** Too much output - remainder discarded ***\n")
 				}
