@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -78,22 +77,17 @@ func (x *delivery) writeFormatted(f *os.File) (transport.Written, error) {
 		suffix = s
 	}
 	if o.bsmtp {
-		cr := ""
-		if o.crlf {
-			cr = "\r"
-		}
-		var b strings.Builder
-		b.WriteString(prefix)
-		fmt.Fprintf(&b, "MAIL FROM:<%s>%s\n", x.dv.ReturnPath, cr)
-		for _, ad := range x.addrs {
+		// A generated file or reply address is sent as its parent.
+		rcpts := make([]*item.Address, len(x.addrs))
+		for i, ad := range x.addrs {
 			if ad.Parent != nil && (ad.File != "" || ad.Pipe != "" || ad.ReplyTo) {
 				ad = ad.Parent
 			}
-			fmt.Fprintf(&b, "RCPT TO:<%s>%s\n", transport.RcptAddress(ad, o.rcptIncludeAffixes), cr)
+			rcpts[i] = ad
 		}
-		fmt.Fprintf(&b, "DATA%s\n", cr)
-		prefix = b.String()
-		suffix += "." + cr + "\n"
+		head, tail := transport.BSMTPEnvelope(x.dv.ReturnPath, rcpts, o.rcptIncludeAffixes, o.crlf)
+		prefix += head
+		suffix += tail
 	}
 	w := x.dv.Write
 	w.CRLF = o.crlf

@@ -178,19 +178,9 @@ func (x *delivery) writeMessage(stdin *os.File) error {
 		return &expandError{fmt.Sprintf("Expansion of \"%s\" (suffix for %s transport) failed: %s", o.suffix, name, err), err}
 	}
 	if o.bsmtp {
-		eol := "\n"
-		if o.crlf {
-			eol = "\r\n"
-		}
-		var b strings.Builder
-		b.WriteString(prefix)
-		fmt.Fprintf(&b, "MAIL FROM:<%s>%s", x.dv.ReturnPath, eol)
-		for _, a := range x.addrs {
-			fmt.Fprintf(&b, "RCPT TO:<%s>%s", transport.RcptAddress(a, o.rcptIncludeAffixes), eol)
-		}
-		fmt.Fprintf(&b, "DATA%s", eol)
-		prefix = b.String()
-		suffix += "." + eol
+		head, tail := transport.BSMTPEnvelope(x.dv.ReturnPath, x.addrs, o.rcptIncludeAffixes, o.crlf)
+		prefix += head
+		suffix += tail
 	}
 	w := x.dv.Write
 	w.CRLF = o.crlf
