@@ -110,23 +110,15 @@ type filterRun struct {
 // command that cannot be started counts as one that exited 127, as a
 // forked Exim child that fails to exec does.
 func startFilter(f *Filter) (*filterRun, error) {
-	inR, inW, err := os.Pipe()
+	cmd := &exec.Cmd{Path: f.Argv[0], Args: f.Argv}
+	in, out, startErr, err := StartPiped(cmd)
 	if err != nil {
 		return nil, err
 	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		inR.Close()
-		inW.Close()
-		return nil, err
-	}
-	cmd := &exec.Cmd{Path: f.Argv[0], Args: f.Argv, Stdin: inR, Stdout: outW, Stderr: outW}
-	run := &filterRun{cmd: cmd, in: inW, out: outR}
-	if err := cmd.Start(); err != nil {
+	run := &filterRun{cmd: cmd, in: in, out: out}
+	if startErr != nil {
 		run.cmd, run.status = nil, exitExecFailed
 	}
-	inR.Close()
-	outW.Close()
 	return run, nil
 }
 

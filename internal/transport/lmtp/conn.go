@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"exigo/internal/transport"
 )
 
 // errFormat is a malformed reply (Exim's ERRNO_SMTPFORMAT).
@@ -34,24 +36,14 @@ type conn struct {
 func startCommand(argv []string) (*conn, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	inR, inW, err := os.Pipe()
+	inW, outR, startErr, err := transport.StartPiped(cmd)
 	if err != nil {
 		return nil, err
 	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		inR.Close()
-		inW.Close()
-		return nil, err
-	}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, outW
-	err = cmd.Start()
-	inR.Close()
-	outW.Close()
-	if err != nil {
+	if startErr != nil {
 		inW.Close()
 		outR.Close()
-		return nil, err
+		return nil, startErr
 	}
 	return &conn{r: bufio.NewReader(outR), w: inW, readDL: outR.SetReadDeadline, writeDL: inW.SetWriteDeadline,
 		close: func() { inW.Close(); outR.Close() }, cmd: cmd}, nil

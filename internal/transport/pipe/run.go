@@ -40,22 +40,11 @@ var processUmask = sync.OnceValue(func() int {
 // recording the outcome.
 func (x *delivery) execute(argv, env []string) {
 	cmd := x.newCmd(argv, env)
-	inR, inW, err := os.Pipe()
+	inW, outR, startErr, err := transport.StartPiped(cmd)
 	if err != nil {
 		x.set(item.Defer, "Failed to create child process for %s transport: %s", x.t.d.Name, transport.Strerror(err))
 		return
 	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		inR.Close()
-		inW.Close()
-		x.set(item.Defer, "Failed to create child process for %s transport: %s", x.t.d.Name, transport.Strerror(err))
-		return
-	}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, outW
-	startErr := cmd.Start()
-	inR.Close()
-	outW.Close()
 	outputRead := make(chan struct{})
 	go x.readOutput(outR, outputRead, cmd)
 	if startErr != nil {
