@@ -1,19 +1,15 @@
 package appendfile
 
 import (
-	"bytes"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"exigo/internal/item"
+	"exigo/internal/transport/eximtest"
 )
-
-const eximBinary = "/usr/sbin/exim4"
 
 // eximConf delivers mb@ to an mbox with every header option, md@ to a
 // Maildir with a size tag, nf@ to a directory_file name, bs@ to a batch
@@ -75,57 +71,22 @@ From the start of a line
 From
 Final line without newline`
 
-// runExim runs Debian's Exim with the configuration in dir, in a network
-// namespace of its own.
-func runExim(t *testing.T, dir, stdin string, args ...string) {
-	t.Helper()
-	argv := append([]string{"-n", "sh", "-c", `ip link set lo up; exec "$0" "$@"`, eximBinary, "-C", filepath.Join(dir, "exim.conf")}, args...)
-	cmd := exec.Command("unshare", argv...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("exim %v: %v\n%s", args, err, out.String())
-	}
-}
-
 // TestSameFilesAsExim has Debian's Exim 4.96 spool a message and deliver
 // it to an mbox, a Maildir and a batch SMTP file, delivers the same
 // spooled message with this package, and compares the files byte for
 // byte (but for the delivery time in the "From " and Delivery-date:
 // lines, and the Maildir file names' time and pid).
 func TestSameFilesAsExim(t *testing.T) {
-	if _, err := os.Stat(eximBinary); err != nil {
-		t.Skip("Exim 4.96 (/usr/sbin/exim4) is not installed")
-	}
-	if err := exec.Command("unshare", "-n", "true").Run(); err != nil {
-		t.Skipf("cannot run Exim in a network namespace (unshare -n): %v", err)
-	}
-	dir, err := os.MkdirTemp("", "appendfile-exim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	eximMail, ourMail := filepath.Join(dir, "exim"), filepath.Join(dir, "ours")
-	for _, d := range []string{dir, eximMail, ourMail} {
+	text := strings.ReplaceAll(strings.ReplaceAll(eximConf, "MAIL", "DIR/exim"), "return_path_add\n", "return_path_add\n  user = nobody\n")
+	e := eximtest.New(t, strings.ReplaceAll(text, "  use_crlf\n", "  use_crlf\n  user = nobody\n"))
+	eximMail, ourMail := filepath.Join(e.Dir, "exim"), filepath.Join(e.Dir, "ours")
+	for _, d := range []string{eximMail, ourMail} {
 		os.MkdirAll(d, 0o777)
 		os.Chmod(d, 0o777) // Exim delivers as nobody
 	}
-	text := fmt.Sprintf("spool_directory = %[1]s/spool\nlog_file_path = %[1]s/%%slog\nexim_user = root\nexim_group = root\ntrusted_users = root\nkeep_environment =\n", dir) +
-		strings.ReplaceAll(strings.ReplaceAll(eximConf, "MAIL", eximMail), "return_path_add\n", "return_path_add\n  user = nobody\n")
-	text = strings.ReplaceAll(text, "  use_crlf\n", "  use_crlf\n  user = nobody\n")
-	if err := os.WriteFile(filepath.Join(dir, "exim.conf"), []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	runExim(t, dir, eximMessage, "-odq", "-f", "sender@example.org", "-t")
-	input := filepath.Join(dir, "spool", "input")
-	names, _ := filepath.Glob(filepath.Join(input, "*-H"))
-	if len(names) != 1 {
-		t.Fatalf("spool has %v", names)
-	}
-	id := strings.TrimSuffix(filepath.Base(names[0]), "-H")
-	msg := loadMessage(t, input, id)
-	runExim(t, dir, "", "-M", id)
+	e.Run(eximMessage, "-odq", "-f", "sender@example.org", "-t")
+	msg := e.Spooled()
+	e.Run("", "-M", msg.ID)
 
 	cfg, _ := setup(t, strings.ReplaceAll(eximConf, "MAIL", ourMail), "mbox")
 	for _, rcpt := range []struct{ addr, tp string }{{"mb@test.example", "mbox"}, {"md@test.example", "maildir"}, {"bs@test.example", "bsmtp"}} {

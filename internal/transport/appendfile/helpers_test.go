@@ -1,11 +1,8 @@
 package appendfile
 
 import (
-	"bytes"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -48,24 +45,6 @@ func (v testVars) Var(name string) (string, bool, bool) {
 		}
 	}
 	return "", false, false
-}
-
-// loadMessage reads a spooled message (-H and -D files) from dir.
-func loadMessage(t *testing.T, dir, id string) *transport.Message {
-	t.Helper()
-	h, err := spool.ReadHeaderFile(filepath.Join(dir, id+"-H"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(filepath.Join(dir, id+"-D"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := data[len(id)+3:]
-	h.BodySize = int64(len(body))
-	return &transport.Message{ID: id, Header: h, Body: func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(body)), nil
-	}}
 }
 
 // newMessage makes a message in memory.

@@ -53,17 +53,11 @@ func TestWireFormatLikeExim(t *testing.T) {
 	body := "Subject: wire\r\n\r\nFrom here\r\n.dot\r\nbare\rcr\r\nend\r\n"
 	e.Run(fmt.Sprintf("EHLO x\r\nMAIL FROM:<s@example.org>\r\nRCPT TO:<mbox@test.example>\r\nRCPT TO:<maildir@test.example>\r\n"+
 		"RCPT TO:<bsmtp@test.example>\r\nBDAT %d LAST\r\n%sQUIT\r\n", len(body), body), "-odq", "-bs")
-	input := filepath.Join(e.Dir, "spool", "input")
-	names, _ := filepath.Glob(filepath.Join(input, "*-H"))
-	if len(names) != 1 {
-		t.Fatalf("spool holds %v", names)
-	}
-	id := strings.TrimSuffix(filepath.Base(names[0]), "-H")
-	msg := loadMessage(t, input, id)
+	msg := e.Spooled()
 	if !msg.Header.Wireformat {
 		t.Fatal("Exim did not spool in wire format")
 	}
-	e.Run("", "-M", id)
+	e.Run("", "-M", msg.ID)
 	ours := filepath.Join(e.Dir, "ours")
 	cfg, _ := setup(t, strings.ReplaceAll(strings.ReplaceAll(wireConf, "OUT", ours), "USER\n", ""), "mbox")
 	for _, lp := range []string{"mbox", "maildir", "bsmtp"} {

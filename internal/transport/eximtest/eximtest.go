@@ -74,6 +74,12 @@ func (e *Exim) Queue(message, sender string, recipients ...string) *transport.Me
 	e.t.Helper()
 	args := append([]string{"-odq", "-f", sender}, recipients...)
 	e.Run(message, args...)
+	return e.Spooled()
+}
+
+// Spooled returns a copy of the one message in Exim's spool.
+func (e *Exim) Spooled() *transport.Message {
+	e.t.Helper()
 	input := filepath.Join(e.Dir, "spool", "input")
 	names, _ := filepath.Glob(filepath.Join(input, "*-H"))
 	if len(names) != 1 {
