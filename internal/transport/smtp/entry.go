@@ -77,14 +77,7 @@ func (d *delivery) firstDeferred() *rcpt {
 	return nil
 }
 
-func (d *delivery) anyDeferred() bool {
-	for _, r := range d.rcpts {
-		if r.st == stDefer {
-			return true
-		}
-	}
-	return false
-}
+func (d *delivery) anyDeferred() bool { return d.firstDeferred() != nil }
 
 // hostCounts explain, at the end, why nothing was tried.
 type hostCounts struct {
