@@ -33,31 +33,28 @@ func (q *quotas) thresholdCheck() bool {
 // setup expands quota, quota_filecount, quota_warn_threshold,
 // mailbox_size and mailbox_filecount, in that order.
 func (x *delivery) setup() bool {
-	q := &x.q
-	o := x.o
-	for i, s := range []string{o.quota, o.quotaFilecount, o.quotaWarnThreshold, o.mailboxSize, o.mailboxCount} {
-		v := 0.0
-		if i >= 3 {
-			v = -1
+	q, o := &x.q, x.o
+	for _, f := range []struct {
+		s         string
+		to        *int64
+		unset     int64
+		threshold bool
+	}{
+		{o.quota, &q.quota, 0, false},
+		{o.quotaFilecount, &q.filecount, 0, false},
+		{o.quotaWarnThreshold, &q.threshold, 0, true},
+		{o.mailboxSize, &q.mailboxSize, -1, false},
+		{o.mailboxCount, &q.mailboxCount, -1, false},
+	} {
+		*f.to = f.unset
+		if f.s == "" {
+			continue
 		}
-		if s != "" {
-			var ok bool
-			if v, ok = x.quotaValue(s, i == 2); !ok {
-				return false
-			}
+		v, ok := x.quotaValue(f.s, f.threshold)
+		if !ok {
+			return false
 		}
-		switch i {
-		case 0:
-			q.quota = int64(v)
-		case 1:
-			q.filecount = int64(v)
-		case 2:
-			q.threshold = int64(v)
-		case 3:
-			q.mailboxSize = int64(v)
-		case 4:
-			q.mailboxCount = int64(v)
-		}
+		*f.to = int64(v)
 	}
 	return true
 }
