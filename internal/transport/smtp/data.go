@@ -53,9 +53,8 @@ func (t *txn) send(o *transport.WriteOptions) error {
 
 // size is how many bytes o makes of the message.
 func (t *txn) size(o transport.WriteOptions) (int64, error) {
-	c := &counter{w: io.Discard}
-	_, err := transport.WriteMessage(c, t.d.msg, &o)
-	return c.n, err
+	n, err := transport.WriteMessage(io.Discard, t.d.msg, &o)
+	return n.Bytes, err
 }
 
 // writeBDAT sends the message in BDAT chunks, as Exim's
