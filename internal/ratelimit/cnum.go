@@ -140,52 +140,6 @@ func isHex(c byte) bool {
 	return isDigit(c) || (c|0x20) >= 'a' && (c|0x20) <= 'f'
 }
 
-// readTime is Exim's readconf_readtime without milliseconds: one or more
-// <n><unit> with unit w, d, h, m or s and nothing else; -1 on error. The
-// arithmetic is C int arithmetic, wrapping as Exim's does.
-func readTime(s string) int32 {
-	var total int32
-	for {
-		if s == "" || !isDigit(s[0]) {
-			return -1
-		}
-		n := countWhile(s, isDigit)
-		value := scanInt(s[:n])
-		s = s[n:]
-		if s == "" {
-			return -1
-		}
-		switch s[0] {
-		case 'w':
-			value *= 7 * 24 * 60 * 60
-		case 'd':
-			value *= 24 * 60 * 60
-		case 'h':
-			value *= 60 * 60
-		case 'm':
-			value *= 60
-		case 's':
-		default:
-			return -1
-		}
-		s = s[1:]
-		total += value
-		if s == "" {
-			return total
-		}
-	}
-}
-
-// scanInt is what sscanf "%d" stores for a run of digits: strtol's long
-// (saturated on overflow) cut down to an int.
-func scanInt(digits string) int32 {
-	v, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil {
-		v = math.MaxInt64
-	}
-	return int32(v)
-}
-
 // formatF is C's printf "%.<prec>f", which spells infinities and NaNs
 // "inf", "-inf", "nan" and "-nan".
 func formatF(v float64, prec int) string {

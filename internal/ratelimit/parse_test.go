@@ -3,6 +3,8 @@ package ratelimit
 import (
 	"errors"
 	"testing"
+
+	"exigo/internal/expand/funcs"
 )
 
 func rcpt() *Input {
@@ -177,8 +179,8 @@ func TestReadTime(t *testing.T) {
 		"6000000000s": 1705032704, "4294967297s": 1, "1000000w": -790388736,
 	}
 	for in, want := range cases {
-		if got := readTime(in); got != want {
-			t.Errorf("readTime(%q) = %d, want %d", in, got, want)
+		if got := funcs.ReadTime(in); got != want {
+			t.Errorf("ReadTime(%q) = %d, want %d", in, got, want)
 		}
 	}
 }

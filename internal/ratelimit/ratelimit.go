@@ -8,6 +8,7 @@ package ratelimit
 import (
 	"fmt"
 
+	"exigo/internal/expand/funcs"
 	"exigo/internal/lists"
 )
 
@@ -116,7 +117,7 @@ func (sp *Spec) parsePeriod(it *lists.Iter) error {
 	period := int32(-1)
 	if ok {
 		sp.PeriodText = text
-		period = readTime(text)
+		period = funcs.ReadTime(text)
 	} else {
 		text = "NULL" // Exim formats the missing string so
 	}
