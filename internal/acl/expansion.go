@@ -1,10 +1,6 @@
 package acl
 
-import (
-	"fmt"
-
-	"exigo/internal/expand"
-)
+import "exigo/internal/expand"
 
 // ExpansionRunner is what ${acl{name}{args}} and the acl condition call:
 // the named ACL run with $acl_arg1.. set, its result and message.
@@ -14,27 +10,7 @@ func (e *Env) ExpansionRunner() func(name string, args []string) (expand.ACLResu
 			return expand.ACLError, ""
 		}
 		r := &run{env: e, where: WhereUnknown}
-		vars := e.State.Vars
-		saved := map[string]string{}
-		names := []string{"acl_narg"}
-		for i := 1; i <= 9; i++ {
-			names = append(names, fmt.Sprintf("acl_arg%d", i))
-		}
-		for _, n := range names {
-			saved[n] = vars[n]
-		}
-		defer func() {
-			for _, n := range names {
-				vars[n] = saved[n]
-			}
-		}()
-		for i := 1; i <= 9; i++ {
-			vars[fmt.Sprintf("acl_arg%d", i)] = ""
-		}
-		for i, a := range args {
-			vars[fmt.Sprintf("acl_arg%d", i+1)] = a
-		}
-		vars["acl_narg"] = fmt.Sprint(len(args))
+		defer r.setACLArgs(args)()
 		acl, err := r.findACL(name)
 		if err != nil {
 			return expand.ACLError, err.Error()

@@ -2,6 +2,7 @@ package acl
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"exigo/internal/conf"
@@ -169,28 +170,29 @@ func (r *run) nestedACL(it *conf.ACLItem, depth int) Result {
 	return r.runACL(acl, depth+1)
 }
 
+// aclArgNames are the variables a nested ACL call sets: $acl_arg1..9,
+// then $acl_narg.
+var aclArgNames = [10]string{"acl_arg1", "acl_arg2", "acl_arg3", "acl_arg4",
+	"acl_arg5", "acl_arg6", "acl_arg7", "acl_arg8", "acl_arg9", "acl_narg"}
+
 // setACLArgs sets $acl_arg1..9 and $acl_narg for a nested ACL and gives
 // the function that restores them.
 func (r *run) setACLArgs(args []string) func() {
 	vars := r.env.State.Vars
-	names := []string{"acl_narg"}
-	for i := 1; i <= 9; i++ {
-		names = append(names, fmt.Sprintf("acl_arg%d", i))
+	var saved [len(aclArgNames)]string
+	for i, n := range aclArgNames {
+		saved[i] = vars[n]
 	}
-	saved := map[string]string{}
-	for _, n := range names {
-		saved[n] = vars[n]
+	for i, n := range aclArgNames[:9] {
+		vars[n] = ""
+		if i < len(args) {
+			vars[n] = args[i]
+		}
 	}
-	for i := 1; i <= 9; i++ {
-		vars[fmt.Sprintf("acl_arg%d", i)] = ""
-	}
-	for i, v := range args {
-		vars[fmt.Sprintf("acl_arg%d", i+1)] = v
-	}
-	vars["acl_narg"] = fmt.Sprint(len(args))
+	vars["acl_narg"] = strconv.Itoa(len(args))
 	return func() {
-		for _, n := range names {
-			vars[n] = saved[n]
+		for i, n := range aclArgNames {
+			vars[n] = saved[i]
 		}
 	}
 }
