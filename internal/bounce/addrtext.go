@@ -154,6 +154,20 @@ func (bd *builder) diagnosticCode(a *item.Address) {
 	bd.write("\n")
 }
 
+// statusPart writes a delivery-status part of content type ctype: the
+// reporting MTA and ENVID, then per address its action and status and
+// the host it was sent to (with dsn_extra_info details when extra).
+func (bd *builder) statusPart(bound, ctype string, addrs []*item.Address, action, status string, extra bool) {
+	bd.printf("--%s\nContent-type: %s\n\nReporting-MTA: dns; %s\n", bound, ctype, bd.reportingMTA())
+	bd.envelopeID()
+	bd.write("\n")
+	for _, a := range addrs {
+		bd.dsnAction(a, action, status)
+		bd.remoteMTA(a, extra)
+		bd.write("\n")
+	}
+}
+
 // remoteMTA writes the host fields of a report for an address that was
 // sent to a host: its name, then (dsn_extra_info) its IP address and
 // port, greeting, EHLO reply and the whole error.

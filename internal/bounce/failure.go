@@ -237,12 +237,5 @@ func (bd *builder) failureStatus(bound string, handled []*item.Address) {
 	if bd.h.SMTPUTF8 {
 		ctype = "message/global-delivery-status"
 	}
-	bd.printf("--%s\nContent-type: %s\n\nReporting-MTA: dns; %s\n", bound, ctype, bd.reportingMTA())
-	bd.envelopeID()
-	bd.write("\n")
-	for _, a := range handled {
-		bd.dsnAction(a, "failed", "5.0.0")
-		bd.remoteMTA(a, true)
-		bd.write("\n")
-	}
+	bd.statusPart(bound, ctype, handled, "failed", "5.0.0", true)
 }

@@ -185,14 +185,8 @@ func buildWarning(cfg *conf.Config, ctx *expand.Context, msg *transport.Message,
 	}
 	bd.write("\n")
 	bd.warningFinal(tpl)
-	bd.printf("\n--%s\nContent-type: message/delivery-status\n\nReporting-MTA: dns; %s\n", bound, bd.reportingMTA())
-	bd.envelopeID()
 	bd.write("\n")
-	for _, a := range deferred {
-		bd.dsnAction(a, "delayed", "4.0.0")
-		bd.remoteMTA(a, false)
-		bd.write("\n")
-	}
+	bd.statusPart(bound, "message/delivery-status", deferred, "delayed", "4.0.0", false)
 	if err := bd.headersPart(bound); err != nil {
 		return nil, err
 	}
