@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"os"
 	"strings"
+
+	"exigo/internal/transport"
 )
 
 // template is a bounce_message_file or warn_message_file: paragraphs
@@ -36,7 +38,7 @@ func (bd *builder) openTemplate(option, reason string) *template {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		bd.log(true, "Failed to open %s for %s message texts: %s", path, reason, strerror(err))
+		bd.log(true, "Failed to open %s for %s message texts: %s", path, reason, transport.Strerror(err))
 		return nil
 	}
 	return &template{sc: bufio.NewScanner(f), f: f}
