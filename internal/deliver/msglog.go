@@ -10,10 +10,6 @@ import (
 // are written at the end, and only when the message stays queued (see
 // spool's NoteReceived).
 
-// errnoRetryBase is Exim's ERRNO_RETRY_BASE: errors at or below it mean
-// "retry time not reached".
-const errnoRetryBase = -51
-
 func (r *attempt) msglog(text string) {
 	if r.d.Config.Bool("message_logs") {
 		r.msglogLines = append(r.msglogLines, r.d.Log.Stamp(r.d.now())+" "+text)
@@ -33,7 +29,7 @@ func (r *attempt) msglogSuccess(a *item.Address) {
 // msglogDeferral logs a deferral on the first attempt, or for a reason
 // other than a retry time not reached.
 func (r *attempt) msglogDeferral(line string, a *item.Address) {
-	if r.h.DeliverFirsttime || a.BasicErrno > errnoRetryBase {
+	if r.h.DeliverFirsttime || a.BasicErrno > item.ErrnoRetryBase {
 		r.msglog(line)
 	}
 }

@@ -11,9 +11,6 @@ import (
 	"exigo/internal/transport"
 )
 
-// Exim's errno for a refused uid ("defer (-29)" in the log).
-const errnoUIDFail = -29
-
 // RunAsFunc runs a local transport for addrs in a child process with
 // the given credentials, copying the results back into addrs.
 type RunAsFunc func(uid, gid int, initGroups bool, transportName string, msg *transport.Message, addrs []*item.Address) error
@@ -130,7 +127,7 @@ func (r *attempt) deliverLocal(t transport.Transport, env *transport.Env, a *ite
 		err = fmt.Errorf("Neither the %s router nor the %s transport set a uid for local delivery of %s", router, a.Transport, a.Address)
 	}
 	if err != nil {
-		a.Result, a.Message, a.BasicErrno = item.Defer, err.Error(), errnoUIDFail
+		a.Result, a.Message, a.BasicErrno = item.Defer, err.Error(), item.ErrnoUIDFail
 		r.d.Log.Main(r.id, err.Error())
 		return
 	}

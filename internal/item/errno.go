@@ -58,7 +58,10 @@ const (
 	ErrnoHostIsLocal     = -50
 	ErrnoTaint           = -51
 
-	// The "not time yet" deferrals come last, as in Exim.
+	// The "not time yet" deferrals come last, as in Exim. Errnos at or
+	// below ErrnoRetryBase (Exim's ERRNO_RETRY_BASE) count as "retry
+	// time not reached".
+	ErrnoRetryBase   = -51
 	ErrnoRRetry      = -52 // not time for routing
 	ErrnoLRetry      = -53 // not time for a local delivery
 	ErrnoHRetry      = -54 // not time for any remote host
