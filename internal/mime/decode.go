@@ -31,10 +31,11 @@ func (p *Part) Decode(option string, tainted bool) (bool, error) {
 	case given && (opt == "false" || opt == "0"):
 		return false, nil
 	case !given || opt == "default":
-		name, tainted = nextFreeName(p.msg.Dir(), p.msg.ID+"-%05d", 1024), false
+		name, _ = nextFreeName(p.msg.Dir(), p.msg.ID+"-%05d", 1024) // the last one anyway
+		tainted = false
 	case opt != "" && opt[0] == '/':
 		if st, err := os.Stat(opt); err == nil && st.IsDir() {
-			name = nextFreeName(opt, p.msg.ID+"-%05d", 1024)
+			name, _ = nextFreeName(opt, p.msg.ID+"-%05d", 1024)
 		} else {
 			name = opt
 		}
@@ -55,16 +56,16 @@ func (p *Part) Decode(option string, tainted bool) (bool, error) {
 }
 
 // nextFreeName is the first name dir/pattern (numbered from 0) that does
-// not exist; after limit tries the last one is used anyway.
-func nextFreeName(dir, pattern string, limit int) string {
+// not exist; after limit tries it gives the last one tried and false.
+func nextFreeName(dir, pattern string, limit int) (string, bool) {
 	var name string
 	for n := 0; n < limit; n++ {
 		name = dir + "/" + fmt.Sprintf(pattern, n)
 		if _, err := os.Lstat(name); err != nil {
-			break
+			return name, true
 		}
 	}
-	return name
+	return name, false
 }
 
 // decodeTo writes the decoded content to the named file and returns its

@@ -1,7 +1,6 @@
 package mime
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -197,11 +196,7 @@ func (w *walker) nested(p *Part, ctx *context) *context {
 // could not even name the file, which cannot happen; a file it cannot
 // write is just not walked.)
 func (w *walker) saveAttachedMessage(p *Part) {
-	for n := 0; n < 127; n++ {
-		name := filepath.Join(w.msg.Dir(), fmt.Sprintf("__rfc822_%05d", n))
-		if _, err := os.Lstat(name); err != nil {
-			p.decodeTo(name)
-			return
-		}
+	if name, ok := nextFreeName(w.msg.Dir(), "__rfc822_%05d", 127); ok {
+		p.decodeTo(name)
 	}
 }
