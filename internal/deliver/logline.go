@@ -1,14 +1,13 @@
 package deliver
 
 import (
-	"syscall"
-
-	"exigo/internal/transport"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"exigo/internal/eximlog"
 	"exigo/internal/item"
+	"exigo/internal/transport"
 )
 
 // logAddress is how Exim names an address in delivery lines: a local
@@ -80,11 +79,29 @@ func (r *attempt) logDelivery(a *item.Address, discarded bool) {
 		b.WriteString(" K")
 	}
 	if a.SMTPConfirmation != "" && sel.Has(eximlog.SmtpConfirmation) {
-		b.WriteString(" C=" + fmt.Sprintf("%q", a.SMTPConfirmation))
+		b.WriteString(" C=" + confirmationField(a.SMTPConfirmation))
 	}
 	r.d.Log.Main(r.id, b.String())
 	r.msglogSuccess(a)
 	r.msgEvent("msg:delivery", a)
+}
+
+// confirmationField is the C= value as Exim 4.96 writes it: the first
+// 1024 bytes of the reply (already in printing form) in double quotes,
+// with only '"' and '\' escaped; a tab, say, stays as it is.
+func confirmationField(reply string) string {
+	reply = reply[:min(len(reply), 1024)]
+	var b strings.Builder
+	b.Grow(len(reply) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(reply); i++ {
+		if reply[i] == '"' || reply[i] == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(reply[i])
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 func routeInfo(a *item.Address) string {
