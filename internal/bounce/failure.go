@@ -11,6 +11,7 @@ import (
 	"exigo/internal/expand"
 	"exigo/internal/expand/funcs"
 	"exigo/internal/item"
+	"exigo/internal/syserr"
 	"exigo/internal/transport"
 )
 
@@ -182,7 +183,7 @@ func returnsOutput(a *item.Address) bool { return a.ReturnFile != "" }
 func (bd *builder) returnedOutput(a *item.Address) {
 	b, err := os.ReadFile(a.ReturnFile)
 	if err != nil {
-		bd.printf("    +++ Exim error... failed to open text file: %s\n", transport.Strerror(err))
+		bd.printf("    +++ Exim error... failed to open text file: %s\n", syserr.Of(err))
 	} else {
 		bd.b.Write(b)
 	}

@@ -5,7 +5,7 @@ import (
 	"os"
 	"strings"
 
-	"exigo/internal/transport"
+	"exigo/internal/syserr"
 )
 
 // template is a bounce_message_file or warn_message_file: paragraphs
@@ -38,7 +38,7 @@ func (bd *builder) openTemplate(option, reason string) *template {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		bd.log(true, "Failed to open %s for %s message texts: %s", path, reason, transport.Strerror(err))
+		bd.log(true, "Failed to open %s for %s message texts: %s", path, reason, syserr.Of(err))
 		return nil
 	}
 	return &template{sc: bufio.NewScanner(f), f: f}

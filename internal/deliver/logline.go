@@ -7,7 +7,7 @@ import (
 
 	"exigo/internal/eximlog"
 	"exigo/internal/item"
-	"exigo/internal/transport"
+	"exigo/internal/syserr"
 )
 
 // logAddress is how Exim names an address in delivery lines: a local
@@ -138,7 +138,7 @@ func (r *attempt) logDeferral(a *item.Address) {
 	line += fmt.Sprintf(" defer (%d)", a.BasicErrno)
 	// Exim: the system error's text, the host, then the message.
 	if a.BasicErrno > 0 {
-		line += ": " + transport.Strerror(syscall.Errno(a.BasicErrno))
+		line += ": " + syserr.Of(syscall.Errno(a.BasicErrno))
 	}
 	if h := a.HostUsed; h != nil {
 		line += " H=" + h.Name + " [" + h.Address + "]"

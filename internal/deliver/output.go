@@ -6,6 +6,7 @@ import (
 	"syscall"
 
 	"exigo/internal/item"
+	"exigo/internal/syserr"
 	"exigo/internal/transport"
 )
 
@@ -23,7 +24,7 @@ func (r *attempt) openReturnFile(a *item.Address) (*os.File, bool) {
 	f, err := transport.CreateReturnFile(name)
 	if err != nil {
 		a.Result, a.BasicErrno = item.Defer, errnoOf(err)
-		a.Message = "Unable to create file for " + a.Transport + " transport to return message: " + transport.Strerror(err)
+		a.Message = "Unable to create file for " + a.Transport + " transport to return message: " + syserr.Of(err)
 		return nil, false
 	}
 	a.ReturnFile = name

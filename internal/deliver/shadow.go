@@ -7,6 +7,7 @@ import (
 	"exigo/internal/conf"
 	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/syserr"
 	"exigo/internal/transport"
 )
 
@@ -75,7 +76,7 @@ func shadowMessage(name string, c *item.Address) string {
 	}
 	var b strings.Builder
 	if c.BasicErrno > 0 {
-		b.WriteString(transport.Strerror(syscall.Errno(c.BasicErrno)))
+		b.WriteString(syserr.Of(syscall.Errno(c.BasicErrno)))
 		if c.Message != "" {
 			b.WriteString(": ")
 		}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"exigo/internal/syserr"
 )
 
 // Modes Exim gives the log files and directories it creates.
@@ -175,14 +177,14 @@ func makeDirs(dir string) error {
 // openFailure is Exim's panic text for a log it cannot open.
 func openFailure(kind, name string, err error) error {
 	return plainError(fmt.Sprintf("Cannot open %s log file \"%s\": %s: euid=%d egid=%d",
-		kind, name, strerror(unwrapErrno(err)), os.Geteuid(), os.Getegid()))
+		kind, name, syserr.Of(unwrapErrno(err)), os.Geteuid(), os.Getegid()))
 }
 
 // writeFailure is Exim's panic text for a failed log write.
 func writeFailure(kind string, length, written int, err error) error {
 	errno, text := 0, "write incomplete"
 	if e, ok := unwrapErrno(err).(syscall.Errno); ok {
-		errno, text = int(e), strerror(e)
+		errno, text = int(e), syserr.Of(e)
 	}
 	if err != nil && written == 0 {
 		written = -1

@@ -5,6 +5,7 @@ import (
 	"syscall"
 
 	"exigo/internal/expand/funcs"
+	"exigo/internal/syserr"
 )
 
 func init() {
@@ -19,7 +20,7 @@ func init() {
 func opStat(_ *expander, _, _ string, sub arg) (string, bool, error) {
 	var st syscall.Stat_t
 	if err := syscall.Stat(sub.s, &st); err != nil {
-		return "", false, failMsg(fmt.Sprintf("stat(%s) failed: %s", sub.s, strerror(err.(syscall.Errno))))
+		return "", false, failMsg(fmt.Sprintf("stat(%s) failed: %s", sub.s, syserr.Text(err.(syscall.Errno))))
 	}
 	return fmt.Sprintf("mode=%04o smode=%s inode=%d device=%d links=%d uid=%d gid=%d size=%d atime=%d mtime=%d ctime=%d",
 		st.Mode&0o77777, symbolicMode(st.Mode), st.Ino, st.Dev, st.Nlink, st.Uid, st.Gid, st.Size,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"exigo/internal/expand/funcs"
+	"exigo/internal/syserr"
 )
 
 // itemReadsocket is ${readsocket{spec}{request}{options}{eol}{failstring}}.
@@ -156,7 +157,7 @@ func dialSocket(spec string, timeout time.Duration) (net.Conn, error) {
 func sysErr(err error) string {
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
-		return strerror(errno)
+		return syserr.Text(errno)
 	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {

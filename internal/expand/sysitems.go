@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"exigo/internal/syserr"
 )
 
 // openFailed is Exim's string_open_failed: EACCES also names the ids.
@@ -18,20 +20,11 @@ func openFailed(name string, err error) error {
 	if !errors.As(err, &errno) {
 		return failMsg(fmt.Sprintf("failed to open %s: %s", name, err.Error()))
 	}
-	msg := fmt.Sprintf("failed to open %s: %s", name, strerror(errno))
+	msg := fmt.Sprintf("failed to open %s: %s", name, syserr.Text(errno))
 	if errno == syscall.EACCES {
 		msg += fmt.Sprintf(" (euid=%d egid=%d)", os.Geteuid(), os.Getegid())
 	}
 	return failMsg(msg)
-}
-
-// strerror is C's strerror text: Go's errno texts with a capital letter.
-func strerror(errno syscall.Errno) string {
-	s := errno.Error()
-	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
-		s = string(s[0]-32) + s[1:]
-	}
-	return s
 }
 
 func itemReadfile(e *expander, s string, i int, fl flags, o *buf, name string) (int, error) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"exigo/internal/syserr"
 )
 
 // outcome of testing one list item.
@@ -270,7 +272,7 @@ func (w *walker) file(item, listName string, yield bool, f *hostFlags) (fileYiel
 	data, rerr := os.ReadFile(item)
 	if rerr != nil {
 		return yield, noMatch, &FatalError{Msg: fmt.Sprintf("failed to open %s when checking %s: %s",
-			item, listName, lookupStrerror(rerr))}
+			item, listName, syserr.Of(rerr))}
 	}
 	fileYield = yield
 	for _, line := range strings.Split(string(data), "\n") {
@@ -310,17 +312,4 @@ func (w *walker) stripComment(line string) string {
 		}
 	}
 	return line
-}
-
-// lookupStrerror renders an open error as C's strerror does.
-func lookupStrerror(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	s := err.Error()
-	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
-		s = string(s[0]-'a'+'A') + s[1:]
-	}
-	return s
 }

@@ -8,6 +8,8 @@ import (
 	"syscall"
 
 	"github.com/PowerDNS/lmdb-go/lmdb"
+
+	"exigo/internal/syserr"
 )
 
 // lmdbDriver reads LMDB files (one file, as "mdb_load -n" makes them),
@@ -94,7 +96,7 @@ func lmdbStrerror(err error) string {
 	}
 	var se syscall.Errno
 	if errors.As(err, &se) {
-		return strerror(se)
+		return syserr.Text(se)
 	}
 	return err.Error()
 }

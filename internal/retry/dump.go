@@ -12,6 +12,7 @@ import (
 
 	"exigo/internal/hints"
 	"exigo/internal/ratelimit"
+	"exigo/internal/syserr"
 )
 
 // DumpOptions are exim_dumpdb's flags.
@@ -84,7 +85,7 @@ func DumpWith(w io.Writer, spoolDir, dbname string, opt DumpOptions) error {
 func openExisting(w io.Writer, spoolDir, dbname string) (*hints.DB, error) {
 	if _, err := os.Stat(filepath.Join(spoolDir, "db", dbname)); err != nil {
 		fmt.Fprintf(w, "** Failed to open database lock file %s/db/%s.lockfile: %s\n",
-			spoolDir, dbname, Strerror(int(errnoOf(err))))
+			spoolDir, dbname, syserr.Number(int(errnoOf(err))))
 		return nil, err
 	}
 	return hints.Open(spoolDir, dbname)

@@ -8,6 +8,7 @@ import (
 	"exigo/internal/expand/funcs"
 	"exigo/internal/hints"
 	"exigo/internal/item"
+	"exigo/internal/syserr"
 )
 
 // Update applies the retry items of a delivery attempt to the retry
@@ -163,7 +164,7 @@ func (u *Update) read(key string) (*Record, error) {
 func (u *Update) text(ri item.RetryItem) string {
 	switch {
 	case ri.BasicErrno > 0:
-		return Strerror(ri.BasicErrno)
+		return syserr.Number(ri.BasicErrno)
 	case ri.Message == "":
 		return "unknown error"
 	case u.PrintTopBit:

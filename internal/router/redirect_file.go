@@ -13,6 +13,7 @@ import (
 	"exigo/internal/conf"
 	"exigo/internal/item"
 	"exigo/internal/lists"
+	"exigo/internal/syserr"
 )
 
 const maxFilterSize = 1024 * 1024
@@ -30,7 +31,7 @@ func (e *Env) readRedirectFile(r *conf.Driver, name string) (string, forwardResu
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return "", ffError, fmt.Sprintf("failed to stat %s: %s", name, errnoText(err))
+		return "", ffError, fmt.Sprintf("failed to stat %s: %s", name, syserr.Of(err))
 	}
 	if !fi.Mode().IsRegular() {
 		return "", ffError, name + " is not a regular file"
@@ -49,7 +50,7 @@ func (e *Env) readRedirectFile(r *conf.Driver, name string) (string, forwardResu
 	}
 	data, err := io.ReadAll(f) // the file checked above, not a second open
 	if err != nil {
-		return "", ffError, fmt.Sprintf("error while reading %s: %s", name, errnoText(err))
+		return "", ffError, fmt.Sprintf("error while reading %s: %s", name, syserr.Of(err))
 	}
 	return string(data), ffDelivered, ""
 }
@@ -83,7 +84,7 @@ func fileExists(name string) (forwardResult, string) {
 		_, err = os.Stat(dir)
 	}
 	if err != nil {
-		return ffError, fmt.Sprintf("failed to stat %s (%s)", dir, errnoText(err))
+		return ffError, fmt.Sprintf("failed to stat %s (%s)", dir, syserr.Of(err))
 	}
 	return ffNonexist, ""
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"exigo/internal/address"
+	"exigo/internal/syserr"
 )
 
 // forwardResult is parse_forward_list's answer (Exim's FF_* codes).
@@ -163,7 +164,7 @@ func (p *forwardParser) include(name string) (forwardResult, string) {
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return ffIncludeFail, fmt.Sprintf("failed to stat included file %s: %s", name, errnoText(err))
+		return ffIncludeFail, fmt.Sprintf("failed to stat included file %s: %s", name, syserr.Of(err))
 	}
 	if p.includeDir != "" && !fi.Mode().IsRegular() {
 		return ffError, fmt.Sprintf("included file %s is not a regular file in the %s directory", name, p.includeDir)
@@ -173,7 +174,7 @@ func (p *forwardParser) include(name string) (forwardResult, string) {
 	}
 	data, err := io.ReadAll(f)
 	if err != nil {
-		return ffError, fmt.Sprintf("error while reading included file %s: %s", name, errnoText(err))
+		return ffError, fmt.Sprintf("error while reading included file %s: %s", name, syserr.Of(err))
 	}
 	rc, msg := p.parseList(string(data))
 	if rc != ffDelivered && rc != ffNotDelivered {
@@ -258,7 +259,7 @@ func unbackslash(s string) string {
 
 // openFailed is Exim's string_open_failed text.
 func openFailed(err error, what string) string {
-	msg := "failed to open " + what + ": " + errnoText(err)
+	msg := "failed to open " + what + ": " + syserr.Of(err)
 	if errors.Is(err, fs.ErrPermission) {
 		msg += fmt.Sprintf(" (euid=%d egid=%d)", os.Geteuid(), os.Getegid())
 	}

@@ -13,6 +13,7 @@ import (
 	"exigo/internal/expand"
 	"exigo/internal/item"
 	"exigo/internal/lists"
+	"exigo/internal/syserr"
 )
 
 // requireFiles is Exim's check_files for require_files: each item is
@@ -98,7 +99,7 @@ func checkRequiredFile(s string, who *fileUser) (item.Result, string) {
 			err = fs.ErrNotExist
 		}
 		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
-			return item.Defer, fmt.Sprintf("require_files: error for %s: %s", s, errnoText(err))
+			return item.Defer, fmt.Sprintf("require_files: error for %s: %s", s, syserr.Of(err))
 		}
 	}
 	if exists == invert {
@@ -144,22 +145,4 @@ func modeAllows(path string, who *fileUser, bits uint32) bool {
 		bits <<= 3
 	}
 	return st.Mode&bits == bits
-}
-
-// errnoText is strerror's text for an error from the os package.
-func errnoText(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		return strerrorText(errno)
-	}
-	return err.Error()
-}
-
-// strerrorText is glibc's strerror wording (Go's differs in case).
-func strerrorText(errno syscall.Errno) string {
-	s := errno.Error()
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

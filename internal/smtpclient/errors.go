@@ -42,17 +42,3 @@ func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
-
-// Strerror is the C library's text for a system errno, as Exim writes it
-// in log lines ("Connection refused").
-func Strerror(errno int) string {
-	if errno <= 0 {
-		return ""
-	}
-	s := syscall.Errno(errno).Error()
-	// Go's table is glibc's, lower-cased at the start; glibc capitalises.
-	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
-		s = string(s[0]-'a'+'A') + s[1:]
-	}
-	return s
-}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"exigo/internal/item"
+	"exigo/internal/syserr"
 )
 
 // pipe gives a Conn and the server end, which replies with text.
@@ -114,7 +115,7 @@ func TestAuthHidden(t *testing.T) {
 }
 
 func TestStrerror(t *testing.T) {
-	if s := Strerror(111); s != "Connection refused" {
+	if s := syserr.Number(111); s != "Connection refused" {
 		t.Errorf("%q", s)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"exigo/internal/syserr"
 )
 
 // listing is what a -bp mode asks for.
@@ -99,7 +101,7 @@ func (sp *Spool) printEntry(w *bufio.Writer, e entry, m listing, now time.Time) 
 func writeReadError(w *bufio.Writer, err error, path string) {
 	var fe *FormatError
 	if !errors.As(err, &fe) {
-		fmt.Fprintf(w, "*** spool read error: %s ***", strerror(err))
+		fmt.Fprintf(w, "*** spool read error: %s ***", syserr.Of(err))
 		return
 	}
 	if st, serr := os.Stat(path); serr == nil {
@@ -107,19 +109,6 @@ func writeReadError(w *bufio.Writer, err error, path string) {
 		return
 	}
 	w.WriteString("*** spool format error ***")
-}
-
-// strerror gives an error's text as C's strerror does (capitalised).
-func strerror(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	s := err.Error()
-	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
-		s = string(s[0]-'a'+'A') + s[1:]
-	}
-	return s
 }
 
 // addJournal adds the addresses of a -J file (deliveries of an

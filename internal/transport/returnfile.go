@@ -10,6 +10,7 @@ import (
 	"exigo/internal/conf"
 	"exigo/internal/expand/funcs"
 	"exigo/internal/item"
+	"exigo/internal/syserr"
 )
 
 // A transport's output (what a pipe command writes) goes to Exim's
@@ -98,7 +99,7 @@ func HandleOutput(d *conf.Driver, a *item.Address, f *os.File, sender string) (l
 func firstLine(name, addr, transport string) string {
 	f, err := os.Open(name)
 	if err != nil {
-		return fmt.Sprintf("failed to open %s to log output from %s transport: %s", name, transport, Strerror(err))
+		return fmt.Sprintf("failed to open %s to log output from %s transport: %s", name, transport, syserr.Of(err))
 	}
 	defer f.Close()
 	line, err := bufio.NewReaderSize(f, bigBuffer).ReadSlice('\n')

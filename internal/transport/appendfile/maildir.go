@@ -10,6 +10,7 @@ import (
 	"exigo/internal/expand"
 	"exigo/internal/item"
 	"exigo/internal/regex"
+	"exigo/internal/syserr"
 	"exigo/internal/transport"
 )
 
@@ -40,7 +41,7 @@ func (x *delivery) ensureMaildir(path string) bool {
 				}
 				break
 			}
-			x.fail(err, "stat() error for %s%s: %s", path, sub, transport.Strerror(err))
+			x.fail(err, "stat() error for %s%s: %s", path, sub, syserr.Of(err))
 			return false
 		}
 		if j >= 10 {
@@ -70,7 +71,7 @@ func (x *delivery) maildirFolder(path string) bool {
 	}
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
-		setResult(x.a, item.Defer, 0, "appendfile: failed to create maildirfolder file in %s directory: %s", path, transport.Strerror(err))
+		setResult(x.a, item.Defer, 0, "appendfile: failed to create maildirfolder file in %s directory: %s", path, syserr.Of(err))
 		return false
 	}
 	f.Close()

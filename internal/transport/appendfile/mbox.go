@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"exigo/internal/item"
-	"exigo/internal/transport"
+	"exigo/internal/syserr"
 )
 
 // errnoExistRace is Exim's ERRNO_EXISTRACE: a mailbox that kept
@@ -30,7 +30,7 @@ func (x *delivery) toFile() {
 	if o.createDirectory && allow {
 		dir := filename[:strings.LastIndexByte(filename, '/')]
 		if err := makeDirs(dir, o.dirMode); err != nil {
-			x.fail(err, "failed to create directories for %s: %s", dir, transport.Strerror(err))
+			x.fail(err, "failed to create directories for %s: %s", dir, syserr.Of(err))
 			return
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"exigo/internal/item"
+	"exigo/internal/syserr"
 	"exigo/internal/transport"
 )
 
@@ -80,7 +81,7 @@ func (s *session) connect() bool {
 			return false
 		}
 		if s.c, err = startCommand(argv); err != nil {
-			a.Message = fmt.Sprintf("Failed to create child process for %s transport: %s", t.d.Name, transport.Strerror(err))
+			a.Message = fmt.Sprintf("Failed to create child process for %s transport: %s", t.d.Name, syserr.Of(err))
 			return false
 		}
 		return true
@@ -91,7 +92,7 @@ func (s *session) connect() bool {
 		return false
 	}
 	if s.c, err = dialSocket(path); err != nil {
-		a.Message = fmt.Sprintf("Failed to connect to socket %s for %s transport: %s", path, t.d.Name, transport.Strerror(err))
+		a.Message = fmt.Sprintf("Failed to connect to socket %s for %s transport: %s", path, t.d.Name, syserr.Of(err))
 		return false
 	}
 	return true
@@ -261,7 +262,7 @@ func (s *session) failed(f *failure) {
 		a.Result = item.Fail
 	}
 	if code == '4' && errno > 0 {
-		a.Message += ": " + transport.Strerror(syscall.Errno(errno))
+		a.Message += ": " + syserr.Of(syscall.Errno(errno))
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/syserr"
 	"exigo/internal/transport"
 )
 
@@ -42,7 +43,7 @@ func (x *delivery) execute(argv, env []string) {
 	cmd := x.newCmd(argv, env)
 	inW, outR, startErr, err := transport.StartPiped(cmd)
 	if err != nil {
-		x.set(item.Defer, "Failed to create child process for %s transport: %s", x.t.d.Name, transport.Strerror(err))
+		x.set(item.Defer, "Failed to create child process for %s transport: %s", x.t.d.Name, syserr.Of(err))
 		return
 	}
 	outputRead := make(chan struct{})

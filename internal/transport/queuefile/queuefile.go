@@ -22,6 +22,7 @@ import (
 	"exigo/internal/expand"
 	"exigo/internal/item"
 	"exigo/internal/spool"
+	"exigo/internal/syserr"
 	"exigo/internal/transport"
 )
 
@@ -81,7 +82,7 @@ func (t *Transport) deliver(env *transport.Env, msg *transport.Message, a *item.
 	}{{dst, &dstStat}, {src, &srcStat}} {
 		if err := statDir(d.path, d.st); err != nil {
 			t.panic(a, transport.Errno(err), fmt.Sprintf("%s transport accessing directory: %s failed with error: %s",
-				t.name, d.path, transport.Strerror(err)))
+				t.name, d.path, syserr.Of(err)))
 			return
 		}
 	}
@@ -183,7 +184,7 @@ func (c *copier) file(suffix string) bool {
 func (c *copier) fail(op, path string, err error) bool {
 	c.a.Result, c.a.BasicErrno = item.Defer, transport.Errno(err)
 	c.a.Message = fmt.Sprintf("%s transport %s file: %s failed with error: %s",
-		c.t.name, op, path, transport.Strerror(err))
+		c.t.name, op, path, syserr.Of(err))
 	return false
 }
 

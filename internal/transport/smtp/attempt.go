@@ -6,7 +6,7 @@ import (
 
 	"exigo/internal/eximlog"
 	"exigo/internal/item"
-	"exigo/internal/smtpclient"
+	"exigo/internal/syserr"
 )
 
 // prepare is prepare_addresses: the addresses still deferred become the
@@ -72,7 +72,7 @@ func (d *delivery) writeLogs(h *host, msg string, errno int) {
 	if msg != "" {
 		line += ": " + msg
 		if errno > 0 {
-			line += ": " + smtpclient.Strerror(errno)
+			line += ": " + syserr.Number(errno)
 		}
 	} else {
 		line += " " + errstr(errno)
@@ -83,7 +83,7 @@ func (d *delivery) writeLogs(h *host, msg string, errno int) {
 // errstr is exim_errstr: strerror for system errors, a word for Exim's.
 func errstr(errno int) string {
 	if errno > 0 {
-		return smtpclient.Strerror(errno)
+		return syserr.Number(errno)
 	}
 	switch errno {
 	case item.ErrnoSMTPClosed:

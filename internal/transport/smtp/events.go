@@ -4,7 +4,7 @@ import (
 	"strconv"
 
 	"exigo/internal/item"
-	"exigo/internal/smtpclient"
+	"exigo/internal/syserr"
 	"exigo/internal/transport"
 )
 
@@ -44,9 +44,9 @@ func (d *delivery) hostDeferred(h *host, a *item.Address, hasNext bool) {
 	data := a.Message
 	switch {
 	case data != "" && a.BasicErrno > 0:
-		data += ": " + smtpclient.Strerror(a.BasicErrno)
+		data += ": " + syserr.Number(a.BasicErrno)
 	case data == "" && a.BasicErrno > 0:
-		data = smtpclient.Strerror(a.BasicErrno)
+		data = syserr.Number(a.BasicErrno)
 	}
 	d.addressEvent("msg:host:defer", a, h.Host, data, a.BasicErrno)
 	if !hasNext {

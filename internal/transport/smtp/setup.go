@@ -11,6 +11,7 @@ import (
 	"exigo/internal/item"
 	"exigo/internal/lists"
 	"exigo/internal/smtpclient"
+	"exigo/internal/syserr"
 )
 
 // failure is what Exim's error labels carry: the errno, the message,
@@ -212,7 +213,7 @@ func (d *delivery) quit(s *session, rc int) int {
 func (d *delivery) sendFailed(s *session, err error) *failure {
 	errno := smtpclient.Errno(err)
 	return &failure{errno: errno, code: '4',
-		msg: fmt.Sprintf("send() to %s [%s] failed: %s", s.host.Name, s.host.Address, smtpclient.Strerror(errno))}
+		msg: fmt.Sprintf("send() to %s [%s] failed: %s", s.host.Name, s.host.Address, syserr.Number(errno))}
 }
 
 // checkResponse is Exim's check_response: the message for a bad or

@@ -8,6 +8,7 @@ import (
 
 	"exigo/internal/item"
 	"exigo/internal/smtpclient"
+	"exigo/internal/syserr"
 	"exigo/internal/transport"
 )
 
@@ -244,7 +245,7 @@ func (t *txn) failed(ex exit) {
 	if ex == sendFailed {
 		msg := t.sendMsg
 		if msg == "" {
-			msg = smtpclient.Strerror(t.errno)
+			msg = syserr.Number(t.errno)
 		}
 		f = &failure{errno: t.errno, code: '4',
 			msg: fmt.Sprintf("send() to %s [%s] failed: %s", s.host.Name, s.host.Address, msg)}
@@ -274,7 +275,7 @@ func (t *txn) failed(ex exit) {
 		} else {
 			msg := f.msg
 			if f.errno > 0 {
-				msg += ": " + smtpclient.Strerror(f.errno)
+				msg += ": " + syserr.Number(f.errno)
 			}
 			firstErrno := 0
 			if t.first >= 0 {
@@ -304,7 +305,7 @@ func (t *txn) reset() bool {
 	if _, err := s.write(smtpclient.Flush, "RSET"); err != nil {
 		t.errno = smtpclient.Errno(err)
 		t.rsetFailed(fmt.Sprintf("send() to %s [%s] failed: %s", s.host.Name, s.host.Address,
-			smtpclient.Strerror(t.errno)))
+			syserr.Number(t.errno)))
 		s.sendQuit = false
 		return false
 	}
