@@ -1,6 +1,10 @@
 package mime
 
-import "strings"
+import (
+	"strings"
+
+	"exigo/internal/expand/funcs"
+)
 
 // decode2047 decodes the RFC 2047 encoded words in s as Exim's
 // rfc2047_decode does without a target character set: words are decoded
@@ -108,64 +112,13 @@ var b64Values = func() [256]byte {
 	return t
 }()
 
-// b64decode is Exim's b64decode: white space is skipped, padding must be
-// complete and end the text, anything else malformed fails.
+// b64decode is Exim's b64decode on a C string: the text ends at a NUL.
 func b64decode(s string) ([]byte, bool) {
-	out := make([]byte, 0, len(s)*3/4)
-	i := 0
-	next := func() int { // the next non-blank byte, 0 at the end
-		for i < len(s) && isCSpace(s[i]) {
-			i++
-		}
-		if i >= len(s) {
-			return 0
-		}
-		i++
-		return int(s[i-1])
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		s = s[:i]
 	}
-	val := func(c int) (byte, bool) {
-		if c == 0 || b64Values[c] == 255 {
-			return 0, false
-		}
-		return b64Values[c], true
-	}
-	for {
-		c := next()
-		if c == 0 {
-			return out, true
-		}
-		x, ok := val(c)
-		if !ok {
-			return nil, false
-		}
-		y, ok := val(next())
-		if !ok {
-			return nil, false
-		}
-		out = append(out, x<<2|y>>4)
-		c = next()
-		if c == '=' {
-			if next() != '=' || next() != 0 {
-				return nil, false
-			}
-			return out, true
-		}
-		if x, ok = val(c); !ok {
-			return nil, false
-		}
-		out = append(out, y<<4|x>>2)
-		c = next()
-		if c == '=' {
-			if next() != 0 {
-				return nil, false
-			}
-			return out, true
-		}
-		if y, ok = val(c); !ok {
-			return nil, false
-		}
-		out = append(out, x<<6|y)
-	}
+	dec, ok := funcs.B64Decode(s)
+	return []byte(dec), ok
 }
 
 func isXDigit(c byte) bool {
@@ -180,9 +133,4 @@ func hexVal(c byte) byte {
 		return c - 'a' + 10
 	}
 	return c - 'A' + 10
-}
-
-// isCSpace is C's isspace in the C locale.
-func isCSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
