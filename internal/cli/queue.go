@@ -104,14 +104,34 @@ func (q *queueRunner) runQueue(opt deliver.Options, pid int) {
 		q.d.Log.Panic("", "queue run: "+err.Error())
 		return
 	}
-	q.d.Log.Main("", fmt.Sprintf("Start queue run: pid=%d", pid))
+	detail := queueRunDetail(pid, opt, q.selectRcpt, q.selectSender)
+	q.d.Log.Main("", "Start queue run: "+detail)
 	for _, id := range ids {
 		if q.selected(id) {
 			q.start(id, opt)
 		}
 	}
 	q.wg.Wait()
-	q.d.Log.Main("", fmt.Sprintf("End queue run: pid=%d", pid))
+	q.d.Log.Main("", "End queue run: "+detail)
+}
+
+// queueRunDetail is what Exim logs after "Start queue run:" and "End
+// queue run:": the pid, then the run's -q flags and -R/-S selections.
+func queueRunDetail(pid int, opt deliver.Options, rcpt, sender string) string {
+	s := fmt.Sprintf("pid=%d", pid)
+	if opt.Force {
+		s += " -qf"
+		if opt.Thaw {
+			s += "f"
+		}
+	}
+	if rcpt != "" {
+		s += " -R " + rcpt
+	}
+	if sender != "" {
+		s += " -S " + sender
+	}
+	return s
 }
 
 // queueAction is -q (one queue run), -M (deliver these messages now),
