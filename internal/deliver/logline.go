@@ -3,7 +3,6 @@ package deliver
 import (
 	"fmt"
 	"strings"
-	"syscall"
 
 	"exigo/internal/eximlog"
 	"exigo/internal/item"
@@ -138,7 +137,7 @@ func (r *attempt) logDeferral(a *item.Address) {
 	line += fmt.Sprintf(" defer (%d)", a.BasicErrno)
 	// Exim: the system error's text, the host, then the message.
 	if a.BasicErrno > 0 {
-		line += ": " + syserr.Of(syscall.Errno(a.BasicErrno))
+		line += ": " + syserr.Number(a.BasicErrno)
 	}
 	if h := a.HostUsed; h != nil {
 		line += " H=" + h.Name + " [" + h.Address + "]"

@@ -2,7 +2,6 @@ package deliver
 
 import (
 	"strings"
-	"syscall"
 
 	"exigo/internal/conf"
 	"exigo/internal/expand"
@@ -76,7 +75,7 @@ func shadowMessage(name string, c *item.Address) string {
 	}
 	var b strings.Builder
 	if c.BasicErrno > 0 {
-		b.WriteString(syserr.Of(syscall.Errno(c.BasicErrno)))
+		b.WriteString(syserr.Number(c.BasicErrno))
 		if c.Message != "" {
 			b.WriteString(": ")
 		}

@@ -3,7 +3,6 @@ package lmtp
 import (
 	"errors"
 	"fmt"
-	"syscall"
 	"time"
 
 	"exigo/internal/item"
@@ -262,7 +261,7 @@ func (s *session) failed(f *failure) {
 		a.Result = item.Fail
 	}
 	if code == '4' && errno > 0 {
-		a.Message += ": " + syserr.Of(syscall.Errno(errno))
+		a.Message += ": " + syserr.Number(errno)
 	}
 }
 
