@@ -140,7 +140,7 @@ func TestDeliverDeferKeepsMessage(t *testing.T) {
 	if !h.Delivered("a@local.test") || h.Delivered("later@local.test") {
 		t.Fatalf("non-recipients %v", h.NonRecipients.Addresses())
 	}
-	if !strings.Contains(mainlog(dir), id+" == later@local.test R=r T=t defer (0): try again") {
+	if !strings.Contains(mainlog(dir), id+" == later@local.test R=r T=t defer (-1): try again") {
 		t.Fatalf("mainlog:\n%s", mainlog(dir))
 	}
 	// A second attempt does not deliver a@ again.

@@ -151,7 +151,8 @@ type Address struct {
 
 // New makes a top-level address for an envelope recipient.
 func New(addr string) *Address {
-	a := &Address{Address: addr, Unique: addr, Original: addr, UID: -1, GID: -1}
+	// Exim's address_defaults: an error with no errno of its own logs -1.
+	a := &Address{Address: addr, Unique: addr, Original: addr, UID: -1, GID: -1, BasicErrno: ErrnoUnknown}
 	a.LocalPart, a.Domain = Split(addr)
 	return a
 }
