@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"exigo/internal/item"
+	"exigo/internal/retry"
 	"exigo/internal/router"
 	"exigo/internal/spool"
 	"exigo/internal/transport"
@@ -39,6 +40,9 @@ type attempt struct {
 	// outputLines are output lines waiting to be logged with an outcome.
 	returnCount int
 	outputLines map[*item.Address]string
+	// retry is the retry data (retrykeys.go), read when first needed.
+	retry     *retry.Checker
+	retryRead bool
 }
 
 // routeAll routes every undelivered recipient (and what redirection
@@ -77,6 +81,9 @@ func (r *attempt) routeAll() {
 			r.routed = append(r.routed, a) // a redirection's pipe or file
 			continue
 		}
+		if !r.routingDue(a) {
+			continue
+		}
 		res, kids := r.d.Route(env, a)
 		a.Result = res
 		switch {
@@ -97,6 +104,7 @@ func (r *attempt) routeAll() {
 		case item.Fail:
 			r.fail(a)
 		default:
+			r.noteRoutingDefer(a)
 			r.deferAddress(a)
 		}
 	}
@@ -130,9 +138,7 @@ func (r *attempt) deferAddress(a *item.Address) {
 // remote ones once per transport and host list.
 func (r *attempt) transportAll() {
 	env := &transport.Env{Config: r.d.Config, Log: r.d.Log, Now: r.d.Now, Spool: r.d.Spool, Conns: r.d.Conns}
-	if r.d.RetryCheck != nil {
-		env.Retry = r.d.RetryCheck(r.h, r.opt)
-	}
+	env.Retry = r.retryData()
 	env.Events = r.events()
 	r.continueEnv(env)
 	for _, batch := range r.batches() {
@@ -151,9 +157,12 @@ func (r *attempt) transportAll() {
 		env.Ctx = r.d.addressContext(r.h, batch[0])
 		end, ok := r.parallelStart(batch[0].Transport, env.Ctx, batch)
 		if ok && t.Local() {
-			r.deliverLocal(t, env, batch[0])
-			r.runShadow(env, batch)
-			r.transportWarning(t, batch[0])
+			if r.localDue(env, batch[0]) {
+				r.deliverLocal(t, env, batch[0])
+				r.runShadow(env, batch)
+				r.transportWarning(t, batch[0])
+			}
+			r.noteLocalDefer(batch[0])
 		} else if ok {
 			t.Deliver(env, r.msg, batch)
 		}

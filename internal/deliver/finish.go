@@ -18,9 +18,11 @@ func (r *attempt) finish() {
 		expired := r.d.Retry(r.msg, r.delivered, r.failed, r.deferred)
 		gone := map[*item.Address]bool{}
 		for _, a := range expired {
+			// retry.Update logged "** addr: retry timeout exceeded", the
+			// one line Exim writes for it; the address is just failed.
 			gone[a] = true
 			a.Result = item.Fail
-			r.fail(a) // "** addr: retry timeout exceeded" after its "=="
+			r.failed = append(r.failed, a)
 		}
 		kept := r.deferred[:0]
 		for _, a := range r.deferred {

@@ -134,6 +134,9 @@ func (r *attempt) logFailure(a *item.Address) {
 func (r *attempt) logDeferral(a *item.Address) {
 	r.logOutput(a)
 	line := "== " + logAddress(a, false) + routeInfo(a)
+	if a.Router == "" && a.Transport == "" {
+		line += " routing" // deferred before any router ran
+	}
 	line += fmt.Sprintf(" defer (%d)", a.BasicErrno)
 	// Exim: the system error's text, the host, then the message.
 	if a.BasicErrno > 0 {

@@ -31,7 +31,8 @@ type Update struct {
 }
 
 // Apply handles succeeded, failed and deferred addresses (and their
-// parents) in Exim's order. Deferred addresses whose every retry item
+// parents) in Exim's order: the deferred ones last deferred first, as
+// Exim's chain of deferred addresses holds them. Deferred addresses whose every retry item
 // has timed out are returned: the caller moves them to the failed ones;
 // their Message and UserMessage already say "retry timeout exceeded".
 func (u *Update) Apply(succeeded, failed, deferred []*item.Address) (timedOut []*item.Address, err error) {
@@ -44,7 +45,8 @@ func (u *Update) Apply(succeeded, failed, deferred []*item.Address) (timedOut []
 			}
 		}
 	}
-	for _, a := range deferred {
+	for i := len(deferred) - 1; i >= 0; i-- {
+		a := deferred[i]
 		out, err := u.address(a, false)
 		if err != nil {
 			return nil, err

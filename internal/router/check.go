@@ -86,10 +86,17 @@ func checkNewRouter(cfg *conf.Config, i int, name string, after bool) error {
 }
 
 // RetryUseLocalPart is retry_use_local_part as Exim settles it: when not
-// set, it is true for routers with check_local_user.
+// set, it is true for a router that sets any option making its routing
+// depend on more than the domain.
 func RetryUseLocalPart(r *conf.Driver) bool {
 	if r.IsSet("retry_use_local_part") {
 		return r.Bool("retry_use_local_part")
+	}
+	for _, opt := range []string{"local_parts", "condition", "local_part_prefix",
+		"local_part_suffix", "senders", "require_files"} {
+		if r.IsSet(opt) {
+			return true
+		}
 	}
 	return r.Bool("check_local_user")
 }

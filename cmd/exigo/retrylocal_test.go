@@ -1,0 +1,111 @@
+package main_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"exigo/internal/transport/eximtest"
+)
+
+// retryLocalConf: "route" defers in routing, "full" in a local delivery
+// (a 10-byte quota); RULES is the retry section.
+const retryLocalConf = `primary_hostname = mx.test
+qualify_domain = test
+begin routers
+later:
+  driver = redirect
+  local_parts = route
+  allow_defer
+  data = :defer: not now
+box:
+  driver = accept
+  transport = box
+begin transports
+box:
+  driver = appendfile
+  file = DIR/boxes/mbox
+  quota = 10
+  user = nobody
+RULES
+`
+
+var retryLogNoise = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (\S+ )?|pid=\d+|R=1x[\w-]{14}| S=\d+| U=\S+`)
+
+// retryLogLines are the main log's lines without time stamps, ids,
+// pids, sizes, users and the test's directory dir. "Completed" lines
+// are counted apart: Exim's child process delivering a bounce may log
+// before or after its parent's "Completed".
+func retryLogLines(t *testing.T, path, dir string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	completed := 0
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.Contains(l, "purging the environment") || strings.HasPrefix(l, " Suggested") {
+			continue
+		}
+		l = strings.ReplaceAll(retryLogNoise.ReplaceAllString(l, ""), dir, "DIR")
+		if l == "Completed" {
+			completed++
+			continue
+		}
+		out = append(out, l)
+	}
+	return append(out, fmt.Sprintf("%d Completed", completed))
+}
+
+// Routing and local deferrals keep retry records as Exim's do: a queue
+// run before the retry time defers them without trying ("routing defer
+// (-52): retry time not reached", "defer (-53): Retry time not yet
+// reached"), and without any retry rule they time out at once with
+// Exim's single "retry timeout exceeded" line.
+func TestLocalAndRoutingRetryLikeExim(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (deliveries as nobody, Exim under -C)")
+	}
+	bin := buildExigo(t)
+	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
+		os.Chmod(p, 0o755) // the delivery workers run it as nobody
+	}
+	for _, rules := range []string{"begin retry\n* * F,1h,10m", ""} {
+		text := strings.ReplaceAll(retryLocalConf, "RULES", rules)
+		e := eximtest.New(t, text)
+		os.MkdirAll(filepath.Join(e.Dir, "boxes"), 0o777)
+		os.Chmod(filepath.Join(e.Dir, "boxes"), 0o777)
+		e.Run("Subject: t\n\nbody\n", "-odi", "-f", "sender@test", "route@test", "full@test")
+		e.Run("", "-q")
+		want := retryLogLines(t, filepath.Join(e.Dir, "mainlog"), e.Dir)
+
+		dir, err := os.MkdirTemp("", "exigo-retry-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(dir) })
+		os.Chmod(dir, 0o777)
+		os.MkdirAll(filepath.Join(dir, "boxes"), 0o777)
+		os.Chmod(filepath.Join(dir, "boxes"), 0o777)
+		conf := filepath.Join(dir, "conf")
+		os.WriteFile(conf, []byte("spool_directory = "+dir+"/spool\nlog_file_path = "+dir+"/%slog\n"+
+			"exim_user = root\nexim_group = root\n"+strings.ReplaceAll(text, "DIR", dir)), 0o644)
+		for _, args := range [][]string{{"-odi", "-f", "sender@test", "route@test", "full@test"}, {"-q"}} {
+			cmd := exec.Command(bin, append([]string{"-C", conf}, args...)...)
+			cmd.Stdin = strings.NewReader("Subject: t\n\nbody\n")
+			cmd.Env = append(os.Environ(), "EXIGO_NO_SYSTEM_RESOLVER=1")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("exigo %v: %v\n%s", args, err, out)
+			}
+		}
+		if got := retryLogLines(t, filepath.Join(dir, "mainlog"), dir); !slices.Equal(got, want) {
+			t.Errorf("retry rules %q: main log\n got %q\nwant %q (Exim's)", rules, got, want)
+		}
+	}
+}
