@@ -48,7 +48,11 @@ type attempt struct {
 // routeAll routes every undelivered recipient (and what redirection
 // makes of it) to a transport, a failure or a deferral.
 func (r *attempt) routeAll() {
-	env := &router.Env{Config: r.d.Config, Ctx: r.d.messageContext(r.h)}
+	// Routers' panic lines (a condition that fails to expand, a user not
+	// found) go to the main and panic logs with the message's id; their
+	// other lines are the deliveries' own, logged here.
+	env := &router.Env{Config: r.d.Config, Ctx: r.d.messageContext(r.h),
+		PanicLog: func(line string) { r.d.Log.Panic(r.id, line) }}
 	var queue []*item.Address
 	for _, rc := range r.h.Recipients {
 		if r.h.Delivered(rc.Address) {
