@@ -7,6 +7,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"exigo/internal/dnsx"
 	"exigo/internal/lists"
 )
 
@@ -158,7 +159,7 @@ func (d *dnslistRun) txtFor(query string, e *dnsblEntry) {
 	for _, rr := range rrs {
 		if t, ok := rr.(*dns.TXT); ok {
 			if len(t.Txt) > 0 {
-				e.text = unescapeTXT(t.Txt[0])
+				e.text = dnsx.UnescapeTXT(t.Txt[0])
 			}
 			return
 		}

@@ -105,35 +105,13 @@ func joinTxt(parts []string, sep *string) string {
 		return ""
 	}
 	if sep == nil {
-		return unescapeTxt(parts[0])
+		return dnsx.UnescapeTXT(parts[0])
 	}
 	out := make([]string, len(parts))
 	for i, p := range parts {
-		out[i] = unescapeTxt(p)
+		out[i] = dnsx.UnescapeTXT(p)
 	}
 	return strings.Join(out, firstByte(*sep))
-}
-
-// unescapeTxt undoes miekg/dns's presentation escapes (\" \\ \DDD).
-func unescapeTxt(s string) string {
-	if !strings.Contains(s, "\\") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 >= len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
-			b.WriteByte(byte(int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')))
-			i += 3
-			continue
-		}
-		b.WriteByte(s[i+1])
-		i++
-	}
-	return b.String()
 }
 
 // soaText is the primary name server, or with a field separator all the
