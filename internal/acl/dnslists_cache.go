@@ -92,7 +92,7 @@ func (d *dnslistRun) lookupA(query string) *dnsblEntry {
 // dns_again_means_nonexist counts as not found.
 func (d *dnslistRun) basicLookup(name string, qtype uint16) (dnsRC, []dns.RR) {
 	if qtype == dns.TypeA {
-		if !dnsNameOK(d.c.Env().Config.String("dns_check_names_pattern"), name) {
+		if !dnsx.NameOK(d.c.Env().Config.String("dns_check_names_pattern"), name) {
 			return dnsNoMatch, nil
 		}
 		if isIPAddress(name) {

@@ -9,7 +9,6 @@ import (
 
 	"exigo/internal/dnsx"
 	"exigo/internal/lists"
-	"exigo/internal/regex"
 )
 
 // dnsRC is Exim's dns_lookup answer.
@@ -91,7 +90,7 @@ func (e *Env) dnsLookup(name string, qtype uint16) dnsAnswer {
 // without their two leading "_" labels).
 func (e *Env) dnsNameOK(name string, qtype uint16) bool {
 	pat := e.Config.String("dns_check_names_pattern")
-	if pat == "" || qtype == dns.TypePTR || qtype == dns.TypeTXT {
+	if qtype == dns.TypePTR || qtype == dns.TypeTXT {
 		return true
 	}
 	check := name
@@ -101,11 +100,7 @@ func (e *Env) dnsNameOK(name string, qtype uint16) bool {
 			check = parts[2]
 		}
 	}
-	re, err := regex.Compile(pat)
-	if err != nil {
-		return true
-	}
-	return re.MatchString(check)
+	return dnsx.NameOK(pat, check)
 }
 
 func (e *Env) againMeansNonexist(name string) bool {
