@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"exigo/internal/address"
 	"exigo/internal/conf"
 	"exigo/internal/expand"
 	"exigo/internal/hints"
@@ -134,7 +135,7 @@ func (e *Env) CheckText(where Where, text, recipient string) Outcome {
 func (e *Env) setRecipient(addr string) func() {
 	local, domain := addr, ""
 	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
-		local, domain = dequoteLocalPart(addr[:i]), addr[i+1:]
+		local, domain = address.DequoteLocalPart(addr[:i]), addr[i+1:]
 	}
 	v := e.State.Vars
 	old := map[string]string{}
@@ -248,25 +249,4 @@ func errnoText(err error) string {
 		}
 	}
 	return err.Error()
-}
-
-// dequoteLocalPart removes the quoting of an address's local part as
-// Exim's deliver_split_address does: double quotes go, and a backslash
-// gives the character after it.
-func dequoteLocalPart(lp string) string {
-	if !strings.ContainsAny(lp, "\"\\") {
-		return lp
-	}
-	var b strings.Builder
-	for i := 0; i < len(lp); i++ {
-		switch c := lp[i]; {
-		case c == '"':
-		case c == '\\' && i+1 < len(lp):
-			i++
-			b.WriteByte(lp[i])
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }

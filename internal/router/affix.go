@@ -3,38 +3,19 @@ package router
 import (
 	"strings"
 
+	"exigo/internal/address"
 	"exigo/internal/lists"
 )
 
 // splitLocalPart is Exim's deliver_split_address without the percent
 // hack: the domain (lower-cased) after the last '@', and the local part
 // with its quoting removed (unescaped backslashes and double quotes).
-func splitLocalPart(address string) (localPart, domain string) {
-	at := strings.LastIndexByte(address, '@')
+func splitLocalPart(addr string) (localPart, domain string) {
+	at := strings.LastIndexByte(addr, '@')
 	if at < 0 {
-		return address, ""
+		return addr, ""
 	}
-	return dequoteLocalPart(address[:at]), strings.ToLower(address[at+1:])
-}
-
-func dequoteLocalPart(s string) string {
-	if !strings.ContainsAny(s, "\"\\") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '"':
-		case '\\':
-			if i+1 < len(s) {
-				i++
-				b.WriteByte(s[i])
-			}
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
+	return address.DequoteLocalPart(addr[:at]), strings.ToLower(addr[at+1:])
 }
 
 // matchPrefix is Exim's route_check_prefix: the length of the first
