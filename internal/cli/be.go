@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"exigo/internal/conf"
 	"exigo/internal/expand"
 )
 
@@ -21,16 +22,18 @@ func (r *run) expandMode() int {
 	defer out.Flush()
 	if len(r.opts.Args) > 0 {
 		for _, s := range r.opts.Args {
-			printExpansion(out, ctx, s)
+			printExpansion(out, ctx, cfg, s)
 		}
 		return 0
 	}
-	r.expandLines(out, ctx)
+	r.expandLines(out, ctx, cfg)
 	return 0
 }
 
-func printExpansion(w io.Writer, ctx *expand.Context, s string) {
-	v, err := ctx.Expand(s)
+// printExpansion expands s after substituting the configuration's
+// macros, as Exim 4.96 does for -be strings.
+func printExpansion(w io.Writer, ctx *expand.Context, cfg *conf.Config, s string) {
+	v, err := ctx.Expand(cfg.SubstituteMacros(s))
 	if err != nil {
 		fmt.Fprintf(w, "Failed: %v\n", err)
 		return
@@ -41,7 +44,7 @@ func printExpansion(w io.Writer, ctx *expand.Context, s string) {
 // expandLines reads standard input like Exim: a "> " prompt before each
 // line, trailing white space dropped, a final backslash joining the next
 // line (whose leading white space is dropped).
-func (r *run) expandLines(out *bufio.Writer, ctx *expand.Context) {
+func (r *run) expandLines(out *bufio.Writer, ctx *expand.Context, cfg *conf.Config) {
 	if r.stdin == nil {
 		return
 	}
@@ -59,7 +62,7 @@ func (r *run) expandLines(out *bufio.Writer, ctx *expand.Context) {
 			out.WriteString("\n")
 			return
 		}
-		printExpansion(out, ctx, line)
+		printExpansion(out, ctx, cfg, line)
 	}
 }
 

@@ -214,6 +214,7 @@ type Config struct {
 	Options        // the main section
 	File           string
 	Macros         []Macro
+	macroTab       *macroTable // for SubstituteMacros
 	Lists          []*NamedList
 	ACLs           map[string]*ACL
 	ACLOrder       []string

@@ -176,6 +176,16 @@ func (t *macroTable) define(text string) error {
 	return nil
 }
 
+// SubstituteMacros replaces the configuration's macros (built-in ones
+// too) in s, as Exim does in -be strings.
+func (c *Config) SubstituteMacros(s string) string {
+	if c.macroTab == nil {
+		return s
+	}
+	out, _ := c.macroTab.substitute(s, false)
+	return out
+}
+
 // snapshot copies the macros for the Config.
 func (t *macroTable) snapshot() []Macro {
 	out := make([]Macro, len(t.list))

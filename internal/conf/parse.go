@@ -60,7 +60,7 @@ func parse(name, dir string, r io.Reader, defines map[string]string) (*Config, e
 	if err := p.run(); err != nil {
 		return nil, err
 	}
-	p.cfg.Macros = macros.snapshot()
+	p.cfg.Macros, p.cfg.macroTab = macros.snapshot(), macros
 	if err := p.cfg.check(); err != nil {
 		return nil, err
 	}
