@@ -123,6 +123,9 @@ const (
 // for it. Outside queue runs everything is routed, except down a
 // continued connection when the domain has a record at all.
 func (c *Checker) Routing(domain, domainKey, addressKey string) Deferral {
+	if !c.Continued && !(c.QueueRun && !c.Force) {
+		return Deferral{Due: true} // no records read: most deliveries
+	}
 	drec := c.record(domainKey)
 	arec := c.record(addressKey)
 	if arec == nil {
@@ -149,8 +152,11 @@ func (c *Checker) Routing(domain, domainKey, addressKey string) Deferral {
 // (not forced) only once its record's retry time has come, it has
 // expired, or the message is older than the last cutoff.
 func (c *Checker) Local(domain, key string) Deferral {
+	if !c.QueueRun || c.Force {
+		return Deferral{Due: true}
+	}
 	rec := c.record(key)
-	if rec == nil || !c.QueueRun || c.Force {
+	if rec == nil {
 		return Deferral{Due: true}
 	}
 	if !c.Now.Before(rec.NextTry) || rec.Expired || c.UltimateTimeout(key, domain, rec) {
