@@ -35,8 +35,9 @@ func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger
 	d.Warn = warnFunc(cfg, lg, base, submit)
 	d.TransportWarn = transportWarnFunc(cfg, lg, base, submit)
 	d.Frozen = frozenFunc(cfg)
-	d.Retry = retryFunc(cfg, sp, lg, base)
-	d.RetryCheck = retryChecker(cfg, sp, base)
+	rdb := &retryDB{dir: sp.Dir}
+	d.Retry = retryFunc(cfg, rdb, lg, base)
+	d.RetryCheck = retryChecker(cfg, rdb, base)
 	d.EventBind = eventBind(cfg, lg)
 	d.Wait = waitStore(sp)
 	d.RunAs = newWorkerPool(r, lg, deliveryParallelism(cfg)).runAs

@@ -117,8 +117,23 @@ func frozenFunc(cfg *conf.Config) func(*spool.Header, deliver.Options) (bool, bo
 	}
 }
 
+// retryDB is the spool's retry hints database, opened once per process
+// when first needed and shared by the updates after each attempt and the
+// checks before one.
+type retryDB struct {
+	dir  string
+	once sync.Once
+	db   *hints.DB
+	err  error
+}
+
+func (r *retryDB) get() (*hints.DB, error) {
+	r.once.Do(func() { r.db, r.err = hints.Open(r.dir, "retry") })
+	return r.db, r.err
+}
+
 // retryFunc keeps the retry database up to date after each attempt.
-func retryFunc(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger, base func() *expand.Context) deliver.RetryFunc {
+func retryFunc(cfg *conf.Config, rdb *retryDB, lg *eximlog.Logger, base func() *expand.Context) deliver.RetryFunc {
 	return func(msg *transport.Message, succeeded, failed, deferred []*item.Address) []*item.Address {
 		if !retry.Needed(succeeded, failed, deferred) {
 			return nil
@@ -129,12 +144,11 @@ func retryFunc(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger, base func(
 			lg.Panic(msg.ID, "retry rules: "+err.Error())
 			return nil
 		}
-		db, err := hints.Open(sp.Dir, "retry")
+		db, err := rdb.get()
 		if err != nil {
 			lg.Main(msg.ID, "failed to open retry database: "+err.Error())
 			return nil
 		}
-		defer db.Close()
 		u := retry.Update{Rules: rules, DB: db, Now: time.Now(), Received: msg.Header.Received,
 			Sender: msg.Header.Sender, Log: func(l string) { lg.Main(msg.ID, l) },
 			PrintTopBit: cfg.Bool("print_topbitchars")}
@@ -146,18 +160,16 @@ func retryFunc(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger, base func(
 	}
 }
 
-// retryChecker gives remote transports the retry data: hosts whose retry
-// time has not come are skipped in queue runs.
-func retryChecker(cfg *conf.Config, sp *spool.Spool, base func() *expand.Context) func(h *spool.Header, opt deliver.Options) *retry.Checker {
-	var db *hints.DB
-	var once sync.Once
+// retryChecker gives the delivery the retry data: hosts, routing and
+// local deliveries whose retry time has not come are skipped.
+func retryChecker(cfg *conf.Config, rdb *retryDB, base func() *expand.Context) func(h *spool.Header, opt deliver.Options) *retry.Checker {
 	return func(h *spool.Header, opt deliver.Options) *retry.Checker {
 		ctx := base()
 		rules, err := retry.New(cfg, ctx.Lists, ctx.Expand)
 		if err != nil {
 			return nil
 		}
-		once.Do(func() { db, _ = hints.Open(sp.Dir, "retry") })
+		db, _ := rdb.get() // without it, everything may be tried
 		return &retry.Checker{Rules: rules, DB: db, Now: time.Now(), Received: h.Received,
 			Sender: h.Sender, MessageID: h.ID, QueueRun: !h.DeliverFirsttime, Force: opt.Force}
 	}
