@@ -128,21 +128,19 @@ func (e *Env) idInList(list string, id int, group bool) bool {
 // generatedAddresses is add_generated: the new addresses get a as their
 // parent, the router's propagated data, and for pipes and files their
 // transport, user, group and directories. check_ancestor replaces a
-// generated address that is an ancestor's with a copy of a.
+// generated address that is an ancestor's with a's address.
 func (e *Env) generatedAddresses(r *conf.Driver, a *item.Address, gen []generated, g ugid) []*item.Address {
 	kids := make([]*item.Address, 0, len(gen))
 	for _, it := range gen {
-		c := a.Child(it.address)
+		addr := it.address
+		if r.Bool("check_ancestor") && isAncestor(e.Config, a, addr) {
+			addr = a.Address // Exim swaps only the address
+		}
+		c := a.Child(addr)
 		c.StartRouter = r.String("redirect_router")
 		c.IgnoreError = a.IgnoreError
 		c.AddressData, c.ErrorsTo = a.AddressData, a.ErrorsTo
 		c.HeadersAdd, c.HeadersRemove = a.HeadersAdd, a.HeadersRemove
-		if r.Bool("check_ancestor") && isAncestor(e.Config, a, c.Address) {
-			c = a.Child(a.Address)
-			c.StartRouter = r.String("redirect_router")
-			c.AddressData, c.ErrorsTo = a.AddressData, a.ErrorsTo
-			c.HeadersAdd, c.HeadersRemove = a.HeadersAdd, a.HeadersRemove
-		}
 		if it.pipe || it.file {
 			e.setPipeFile(r, a, c, it, g)
 		}
