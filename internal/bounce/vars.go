@@ -2,7 +2,6 @@ package bounce
 
 import (
 	"strconv"
-	"strings"
 
 	"exigo/internal/conf"
 	"exigo/internal/expand"
@@ -63,29 +62,12 @@ func baseVars(cfg *conf.Config, h *spool.Header) map[string]string {
 	return vals
 }
 
-// spoolHeaders gives a message's headers to $h_ expansions when the
-// caller's context has none.
-type spoolHeaders []spool.HeaderLine
-
-func (hs spoolHeaders) Header(name string) []string {
-	var out []string
-	for _, h := range hs {
-		if h.Type != spool.HeaderOld {
-			n, v, ok := strings.Cut(h.Text, ":")
-			if ok && strings.EqualFold(strings.TrimRight(n, " \t"), name) {
-				out = append(out, v)
-			}
-		}
-	}
-	return out
-}
-
 // messageContext is ctx, or one made from the configuration and the
 // message when the caller has none.
 func messageContext(ctx *expand.Context, cfg *conf.Config, h *spool.Header) *expand.Context {
 	c := withVars(ctx, baseVars(cfg, h), nil)
 	if c.Headers == nil {
-		c.Headers = spoolHeaders(h.Headers)
+		c.Headers = spool.HeaderLines(h.Headers)
 	}
 	return c
 }

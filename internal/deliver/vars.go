@@ -132,33 +132,6 @@ func (v *msgVars) addressVar(name string) (string, bool) {
 	return "", false
 }
 
-// headerList gives $h_ access to the spooled header lines.
-type headerList []spool.HeaderLine
-
-func (hl headerList) Header(name string) []string {
-	var out []string
-	for _, l := range hl {
-		if l.Type == spool.HeaderOld {
-			continue
-		}
-		i := strings.IndexByte(l.Text, ':')
-		if i > 0 && strings.EqualFold(strings.TrimRight(l.Text[:i], " \t"), name) {
-			out = append(out, l.Text[i+1:])
-		}
-	}
-	return out
-}
-
-func (hl headerList) AllHeaders() []string {
-	var out []string
-	for _, l := range hl {
-		if l.Type != spool.HeaderOld {
-			out = append(out, l.Text)
-		}
-	}
-	return out
-}
-
 func (d *Deliverer) context(h *spool.Header, a *item.Address) *expand.Context {
 	base := &expand.Context{}
 	if d.BaseCtx != nil {
@@ -166,7 +139,7 @@ func (d *Deliverer) context(h *spool.Header, a *item.Address) *expand.Context {
 	}
 	ctx := *base
 	ctx.Vars = &msgVars{base: base.Vars, h: h, a: a}
-	ctx.Headers = headerList(h.Headers)
+	ctx.Headers = spool.HeaderLines(h.Headers)
 	return &ctx
 }
 

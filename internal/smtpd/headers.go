@@ -44,31 +44,11 @@ func headerName(text string) string {
 	return strings.TrimRight(text[:i], " \t")
 }
 
-// Header gives $h_name: values to expansions (every live instance).
-func (m *message) Header(name string) []string {
-	var out []string
-	for _, l := range m.lines {
-		if l.Type == spool.HeaderOld {
-			continue
-		}
-		if strings.EqualFold(headerName(l.Text), name) {
-			i := strings.IndexByte(l.Text, ':')
-			out = append(out, l.Text[i+1:])
-		}
-	}
-	return out
-}
+// Header and AllHeaders give the headers to expansions ($h_name:,
+// $message_headers).
+func (m *message) Header(name string) []string { return spool.HeaderLines(m.lines).Header(name) }
 
-// AllHeaders is $message_headers.
-func (m *message) AllHeaders() []string {
-	var out []string
-	for _, l := range m.lines {
-		if l.Type != spool.HeaderOld {
-			out = append(out, l.Text)
-		}
-	}
-	return out
-}
+func (m *message) AllHeaders() []string { return spool.HeaderLines(m.lines).AllHeaders() }
 
 func (m *message) has(name string) bool {
 	for _, l := range m.lines {
