@@ -187,7 +187,7 @@ func (e *expander) condTwoArg(s string, i int, name string, eval bool) (bool, in
 		i = j + 1
 		sub[k] = arg{v, t}
 		if numeric && eval && v != "" {
-			n, err := stringInteger(v, false)
+			n, err := StringInteger(v, false)
 			if err != nil {
 				return false, i, err
 			}

@@ -215,9 +215,9 @@ func (e *expander) condListMatch(name, subject, list string) (bool, error) {
 	return true, nil
 }
 
-// stringInteger is Exim's expanded_string_integer: a decimal number with
+// StringInteger is Exim's expanded_string_integer: a decimal number with
 // an optional K, M or G suffix and surrounding white space.
-func stringInteger(s string, nonNegative bool) (int64, error) {
+func StringInteger(s string, nonNegative bool) (int64, error) {
 	t := s
 	if t != "" && isSpace(t[0]) {
 		t = strings.TrimLeft(t, " \t\n\v\f\r")

@@ -260,11 +260,11 @@ func appendDoubled(o *buf, item string, sep byte) {
 
 func sortsBefore(op, l, r string) bool {
 	if !isAlpha(op[0]) {
-		ln, err := stringInteger(l, false)
+		ln, err := StringInteger(l, false)
 		if err != nil {
 			return false
 		}
-		rn, err := stringInteger(r, false)
+		rn, err := StringInteger(r, false)
 		if err != nil {
 			return false
 		}

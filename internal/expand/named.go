@@ -10,7 +10,7 @@ import (
 )
 
 func opRandint(_ *expander, _, _ string, sub arg) (string, bool, error) {
-	max, err := stringInteger(sub.s, true)
+	max, err := StringInteger(sub.s, true)
 	if err != nil {
 		return "", false, err
 	}

@@ -128,18 +128,23 @@ func TestEnvelopeTo(t *testing.T) {
 	}
 }
 
-func TestSizeValue(t *testing.T) {
+func TestStringIntegerForSizes(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		want int64
 		msg  string
 	}{
-		{"100", 100, ""}, {" 2K ", 2048, ""}, {"1m", 1 << 20, ""}, {"", 0, ""},
+		{"100", 100, ""}, {" 2K ", 2048, ""}, {"1m", 1 << 20, ""}, {"  ", 0, ""}, {"-0", 0, ""},
+		{"", 0, `integer expected but "" found`}, // as Exim 4.96 defers message_size_limit = ${if eq{1}{1}{}{}}
 		{"x", 0, `integer expected but "x" found`},
 		{"-1", 0, `non-negative integer expected but "-1" found`},
 		{"5q", 0, `invalid integer "5q"`},
 	} {
-		v, msg := sizeValue(tc.in)
+		v, err := expand.StringInteger(tc.in, true)
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
 		if v != tc.want || msg != tc.msg {
 			t.Errorf("%q: %d %q", tc.in, v, msg)
 		}

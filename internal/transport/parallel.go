@@ -23,12 +23,9 @@ func MaxParallel(ctx *expand.Context, d *conf.Driver, address string) (limit int
 	s, err := ctx.Expand(d.String("max_parallel"))
 	if err == nil {
 		var v int64
-		v, s = sizeValue(s)
-		if s == "" {
+		if v, err = expand.StringInteger(s, true); err == nil {
 			return int(min(v, 1<<30)), ""
 		}
-	} else {
-		s = err.Error()
 	}
-	return 0, fmt.Sprintf("Failed to expand max_parallel option in %s transport (%s): %s", d.Name, address, s)
+	return 0, fmt.Sprintf("Failed to expand max_parallel option in %s transport (%s): %s", d.Name, address, err)
 }
