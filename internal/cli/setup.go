@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"exigo/internal/acl"
 	"exigo/internal/address"
@@ -209,21 +210,26 @@ var executable = sync.OnceValue(func() string {
 	return self
 })
 
-// environments caches environment's result per configuration: every
-// delivery makes an expansion context, and a configuration does not
-// change once read.
-var environments sync.Map // *conf.Config -> []string
+// lastEnvironment caches environment's result for the configuration in
+// use: every delivery makes an expansion context, and a configuration
+// does not change once read. One entry, so that reloads do not pile up.
+var lastEnvironment atomic.Pointer[cachedEnvironment]
+
+type cachedEnvironment struct {
+	cfg *conf.Config
+	env []string
+}
 
 // environment is what Exim leaves of the process environment: the
 // variables keep_environment names (names, "*" suffix patterns or "^"
 // regular expressions), then add_environment's NAME=value settings.
 func environment(cfg *conf.Config) []string {
-	if env, ok := environments.Load(cfg); ok {
-		return env.([]string)
+	if c := lastEnvironment.Load(); c != nil && c.cfg == cfg {
+		return c.env
 	}
 	env := buildEnvironment(cfg)
 	env = env[:len(env):len(env)] // an append by a caller copies
-	environments.Store(cfg, env)
+	lastEnvironment.Store(&cachedEnvironment{cfg: cfg, env: env})
 	return env
 }
 
