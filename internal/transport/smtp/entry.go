@@ -31,7 +31,7 @@ func (d *delivery) run() {
 		return
 	}
 	if d.o.lmtp {
-		d.settleFirst(stPanic, fmt.Sprintf("%s transport: LMTP over TCP (protocol = lmtp) is not supported", d.t.name))
+		d.settleAll(stPanic, fmt.Sprintf("%s transport: LMTP over TCP (protocol = lmtp) is not supported", d.t.name))
 		return
 	}
 	hosts, ok := d.hostList()
@@ -40,7 +40,7 @@ func (d *delivery) run() {
 	}
 	port, msg := d.defaultPort()
 	if msg != "" {
-		d.settleFirst(stPanic, msg)
+		d.settleAll(stPanic, msg)
 		return
 	}
 	if !d.tryHosts(hosts, port) {
@@ -160,7 +160,7 @@ func (l *hostLoop) run(pass int) {
 		d.setHostVars(h)
 		iface, msg := outgoingInterface(d.ctx, d.o.iface.text, d.o.iface.set, h.Address, d.t.name)
 		if msg != "" {
-			d.settleFirst(stPanic, msg)
+			d.settleAll(stPanic, msg)
 			l.done = true
 			return
 		}

@@ -33,35 +33,35 @@ func (d *delivery) hostList() ([]*host, bool) {
 		return d.routerHosts(routerHosts), true
 	}
 	if !d.o.hosts.set {
-		d.settleFirst(stPanic, fmt.Sprintf("%s transport called with no hosts set", d.t.name))
+		d.settleAll(stPanic, fmt.Sprintf("%s transport called with no hosts set", d.t.name))
 		return nil, false
 	}
 	text := d.o.hosts.text
 	if strings.IndexByte(text, '$') >= 0 {
 		v, tainted, err := d.ctx.ExpandTaint(text)
 		if err != nil {
-			d.settleFirst(stPanic, fmt.Sprintf("failed to expand list of hosts \"%s\" in %s transport: %s",
+			d.settleAll(stPanic, fmt.Sprintf("failed to expand list of hosts \"%s\" in %s transport: %s",
 				text, d.t.name, err))
 			return nil, false
 		}
 		if tainted {
 			d.logPanic(fmt.Sprintf("attempt to use tainted host list '%s' from '%s' in transport %s", v, text, d.t.name))
-			d.settleFirst(stPanic, "internal configuration error")
+			d.settleAll(stPanic, "internal configuration error")
 			return nil, false
 		}
 		text = v
 	}
 	hosts := buildHostList(text, d.o.hostsRandomize)
 	if len(hosts) == 0 {
-		d.settleFirst(stPanic, fmt.Sprintf("%s transport has empty hosts setting", d.t.name))
+		d.settleAll(stPanic, fmt.Sprintf("%s transport has empty hosts setting", d.t.name))
 		return nil, false
 	}
 	return hosts, true
 }
 
-// settleFirst gives only the first address a status, as Exim does when
-// a transport returns FALSE: the others copy the first's.
-func (d *delivery) settleFirst(st status, msg string) {
+// settleAll gives every address the status and message: Exim sets the
+// first address's when a transport returns FALSE and the others copy it.
+func (d *delivery) settleAll(st status, msg string) {
 	for _, r := range d.rcpts {
 		r.st, r.a.Message = st, msg
 	}
