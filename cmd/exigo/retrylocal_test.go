@@ -35,13 +35,34 @@ box:
 RULES
 `
 
-var retryLogNoise = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (\S+ )?|pid=\d+|R=1x[\w-]{14}| S=\d+| U=\S+`)
+var comparableLogNoise = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (\S+ )?|pid=\d+|R=1x[\w-]{14}| S=\d+| U=\S+`)
 
-// retryLogLines are the main log's lines without time stamps, ids,
+// exigoConf writes text (DIR standing for dir) as exigo's configuration
+// in dir, with the spool, logs and users eximtest gives Exim.
+func exigoConf(t *testing.T, dir, text string) string {
+	t.Helper()
+	conf := filepath.Join(dir, "conf")
+	head := "spool_directory = " + dir + "/spool\nlog_file_path = " + dir + "/%slog\nexim_user = root\nexim_group = root\n"
+	if err := os.WriteFile(conf, []byte(head+strings.ReplaceAll(text, "DIR", dir)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return conf
+}
+
+// runExigoConf runs bin -C conf with args and stdin, off the system
+// resolver.
+func runExigoConf(bin, conf, stdin string, args ...string) ([]byte, error) {
+	cmd := exec.Command(bin, append([]string{"-C", conf}, args...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(os.Environ(), "EXIGO_NO_SYSTEM_RESOLVER=1")
+	return cmd.CombinedOutput()
+}
+
+// comparableLog are a log's lines without time stamps, ids,
 // pids, sizes, users and the test's directory dir. "Completed" lines
 // are counted apart: Exim's child process delivering a bounce may log
 // before or after its parent's "Completed".
-func retryLogLines(t *testing.T, path, dir string) []string {
+func comparableLog(t *testing.T, path, dir string) []string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -53,7 +74,7 @@ func retryLogLines(t *testing.T, path, dir string) []string {
 		if strings.Contains(l, "purging the environment") || strings.HasPrefix(l, " Suggested") {
 			continue
 		}
-		l = strings.ReplaceAll(retryLogNoise.ReplaceAllString(l, ""), dir, "DIR")
+		l = strings.ReplaceAll(comparableLogNoise.ReplaceAllString(l, ""), dir, "DIR")
 		if l == "Completed" {
 			completed++
 			continue
@@ -83,7 +104,7 @@ func TestLocalAndRoutingRetryLikeExim(t *testing.T) {
 		os.Chmod(filepath.Join(e.Dir, "boxes"), 0o777)
 		e.Run("Subject: t\n\nbody\n", "-odi", "-f", "sender@test", "route@test", "full@test")
 		e.Run("", "-q")
-		want := retryLogLines(t, filepath.Join(e.Dir, "mainlog"), e.Dir)
+		want := comparableLog(t, filepath.Join(e.Dir, "mainlog"), e.Dir)
 
 		dir, err := os.MkdirTemp("", "exigo-retry-")
 		if err != nil {
@@ -93,18 +114,14 @@ func TestLocalAndRoutingRetryLikeExim(t *testing.T) {
 		os.Chmod(dir, 0o777)
 		os.MkdirAll(filepath.Join(dir, "boxes"), 0o777)
 		os.Chmod(filepath.Join(dir, "boxes"), 0o777)
-		conf := filepath.Join(dir, "conf")
-		os.WriteFile(conf, []byte("spool_directory = "+dir+"/spool\nlog_file_path = "+dir+"/%slog\n"+
-			"exim_user = root\nexim_group = root\n"+strings.ReplaceAll(text, "DIR", dir)), 0o644)
-		for _, args := range [][]string{{"-odi", "-f", "sender@test", "route@test", "full@test"}, {"-q"}} {
-			cmd := exec.Command(bin, append([]string{"-C", conf}, args...)...)
-			cmd.Stdin = strings.NewReader("Subject: t\n\nbody\n")
-			cmd.Env = append(os.Environ(), "EXIGO_NO_SYSTEM_RESOLVER=1")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("exigo %v: %v\n%s", args, err, out)
-			}
+		conf := exigoConf(t, dir, text)
+		if out, err := runExigoConf(bin, conf, "Subject: t\n\nbody\n", "-odi", "-f", "sender@test", "route@test", "full@test"); err != nil {
+			t.Fatalf("exigo: %v\n%s", err, out)
 		}
-		if got := retryLogLines(t, filepath.Join(dir, "mainlog"), dir); !slices.Equal(got, want) {
+		if out, err := runExigoConf(bin, conf, "", "-q"); err != nil {
+			t.Fatalf("exigo -q: %v\n%s", err, out)
+		}
+		if got := comparableLog(t, filepath.Join(dir, "mainlog"), dir); !slices.Equal(got, want) {
 			t.Errorf("retry rules %q: main log\n got %q\nwant %q (Exim's)", rules, got, want)
 		}
 	}

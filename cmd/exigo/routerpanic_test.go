@@ -2,10 +2,8 @@ package main_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"exigo/internal/transport/eximtest"
@@ -41,22 +39,17 @@ func TestRouterPanicLinesLikeExim(t *testing.T) {
 	}
 	e := eximtest.New(t, routerPanicConf)
 	e.Run("Subject: t\n\nbody\n", "-odi", "-f", "sender@test", "bob@test")
-	wantMain := retryLogLines(t, filepath.Join(e.Dir, "mainlog"), e.Dir)
-	wantPanic := retryLogLines(t, filepath.Join(e.Dir, "paniclog"), e.Dir)
+	wantMain := comparableLog(t, filepath.Join(e.Dir, "mainlog"), e.Dir)
+	wantPanic := comparableLog(t, filepath.Join(e.Dir, "paniclog"), e.Dir)
 
 	bin := buildExigo(t)
 	dir := t.TempDir()
-	conf := filepath.Join(dir, "conf")
-	os.WriteFile(conf, []byte("spool_directory = "+dir+"/spool\nlog_file_path = "+dir+"/%slog\n"+
-		"exim_user = root\nexim_group = root\n"+strings.ReplaceAll(routerPanicConf, "DIR", dir)), 0o644)
-	cmd := exec.Command(bin, "-C", conf, "-odi", "-f", "sender@test", "bob@test")
-	cmd.Stdin = strings.NewReader("Subject: t\n\nbody\n")
-	cmd.Env = append(os.Environ(), "EXIGO_NO_SYSTEM_RESOLVER=1")
-	cmd.Run()
-	if got := retryLogLines(t, filepath.Join(dir, "mainlog"), dir); !slices.Equal(got, wantMain) {
+	conf := exigoConf(t, dir, routerPanicConf)
+	runExigoConf(bin, conf, "Subject: t\n\nbody\n", "-odi", "-f", "sender@test", "bob@test") // it defers
+	if got := comparableLog(t, filepath.Join(dir, "mainlog"), dir); !slices.Equal(got, wantMain) {
 		t.Errorf("main log\n got %q\nwant %q (Exim's)", got, wantMain)
 	}
-	if got := retryLogLines(t, filepath.Join(dir, "paniclog"), dir); !slices.Equal(got, wantPanic) {
+	if got := comparableLog(t, filepath.Join(dir, "paniclog"), dir); !slices.Equal(got, wantPanic) {
 		t.Errorf("panic log\n got %q\nwant %q (Exim's)", got, wantPanic)
 	}
 }
