@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"exigo/internal/deliver"
+	"exigo/internal/eximlog"
 	"exigo/internal/item"
 	"exigo/internal/spool"
 )
@@ -16,6 +17,7 @@ import (
 // childRequest is one local delivery a worker is asked to make; the -D
 // file comes with it as a passed descriptor.
 type childRequest struct {
+	ID        uint32 // the reply carries it back
 	Transport string
 	Header    []byte // the -H file's contents
 	Addresses []*item.Address
@@ -24,6 +26,7 @@ type childRequest struct {
 // childReply is the worker's answer: the addresses with their results,
 // and the log lines the delivery wrote.
 type childReply struct {
+	ID        uint32
 	Addresses []*item.Address
 	Logs      []string
 }
@@ -57,9 +60,20 @@ func userGroups(uid int) []uint32 {
 }
 
 // serveRequest makes one local delivery in a worker; returnFile (nil
-// for none) receives the transport's output.
-func serveRequest(d *deliver.Deliverer, req *childRequest, data, returnFile *os.File, logs *bytes.Buffer) childReply {
-	rep := childReply{Addresses: req.Addresses}
+// for none) receives the transport's output. The lines it logs go back
+// in the reply, for the parent's log.
+func serveRequest(d *deliver.Deliverer, req *childRequest, data, returnFile *os.File) childReply {
+	rep := childReply{ID: req.ID, Addresses: req.Addresses}
+	var logs bytes.Buffer
+	lg, err := eximlog.New(eximlog.Config{Test: &logs, TestNoTimestamp: true})
+	if err != nil {
+		for _, a := range req.Addresses {
+			a.Result, a.Message = item.Defer, err.Error()
+		}
+		return rep
+	}
+	dd := *d
+	dd.Log = lg
 	name, _, _ := strings.Cut(string(req.Header), "\n")
 	h, err := spool.ParseHeader(req.Header, name)
 	if err != nil {
@@ -76,11 +90,7 @@ func serveRequest(d *deliver.Deliverer, req *childRequest, data, returnFile *os.
 		}
 		return io.NopCloser(io.NewSectionReader(data, offset, fi.Size()-offset)), nil
 	}
-	if cwd := req.Addresses[0].Home; cwd != "" {
-		os.Chdir(cwd)
-	}
-	d.RunLocal(req.Transport, h, body, req.Addresses, returnFile)
-	os.Chdir("/")
+	dd.RunLocal(req.Transport, h, body, req.Addresses, returnFile)
 	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
 		if l = strings.TrimPrefix(l, "LOG: "); l != "" {
 			rep.Logs = append(rep.Logs, l)

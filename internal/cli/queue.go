@@ -40,7 +40,7 @@ func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger
 	d.RetryCheck = retryChecker(cfg, rdb, base)
 	d.EventBind = eventBind(cfg, lg)
 	d.Wait = waitStore(sp)
-	d.RunAs = newWorkerPool(r, lg, deliveryParallelism(cfg)).runAs
+	d.RunAs = newWorkerPool(r, lg).runAs
 	return d, nil
 }
 

@@ -22,13 +22,20 @@ import (
 
 // Local deliveries as another user run in worker processes (this binary
 // with -MCworker) holding that user's credentials. A worker reads the
-// configuration once and serves requests one after another over a Unix
-// socket: each request carries the message's -D file as a passed
-// descriptor, so the worker needs no access to the spool. Workers are
-// kept per user while deliveries keep coming and leave after a minute
-// without work.
+// configuration once and serves requests over a Unix socket, several at
+// once (each in its own goroutine; replies carry the request's number):
+// each request carries the message's -D file as a passed descriptor, so
+// the worker needs no access to the spool. There is one worker per user,
+// kept while deliveries keep coming; it leaves after a minute without
+// work. One process per user rather than per delivery saves each
+// delivery a Go runtime's start-up, scheduler and collector.
 
-const workerIdle = time.Minute
+const (
+	workerIdle = time.Minute
+	// workerCallLimit is a backstop for a worker that never answers;
+	// transports have their own, shorter, timeouts.
+	workerCallLimit = 2 * time.Hour
+)
 
 type credKey struct {
 	uid, gid   int
@@ -39,15 +46,24 @@ type worker struct {
 	key  credKey
 	cmd  *exec.Cmd
 	conn *net.UnixConn
-	last time.Time
-	// The requests and replies are one gob stream each way, so type
-	// descriptions cross the socket once per worker, not per message.
+
+	// sendMu orders whole frames (and their descriptors) on the socket;
+	// it guards codec's encoder. The decoder is the reader goroutine's.
+	sendMu sync.Mutex
 	codec
+
+	mu       sync.Mutex
+	pending  map[uint32]chan *childReply
+	nextID   uint32
+	inflight int
+	last     time.Time
+	err      error // the connection failed: no more requests
 }
 
-// codec is one end of a worker connection's two gob streams: what enc
-// writes to out goes in the next frame; each frame read is added to in
-// for dec.
+// codec is one end of a worker connection's two gob streams (so type
+// descriptions cross the socket once per worker, not per message): what
+// enc writes to out goes in the next frame; each frame read is added to
+// in for dec.
 type codec struct {
 	out, in bytes.Buffer
 	enc     *gob.Encoder
@@ -72,22 +88,15 @@ func (c *codec) decode(payload []byte, v any) error {
 }
 
 type workerPool struct {
-	r   *run
-	lg  *eximlog.Logger
-	max int // workers per user
+	r  *run
+	lg *eximlog.Logger
 
-	mu    sync.Mutex
-	cond  *sync.Cond
-	idle  map[credKey][]*worker
-	count map[credKey]int
+	mu      sync.Mutex
+	workers map[credKey]*worker
 }
 
-func newWorkerPool(r *run, lg *eximlog.Logger, max int) *workerPool {
-	if max <= 0 {
-		max = 4
-	}
-	p := &workerPool{r: r, lg: lg, max: max, idle: map[credKey][]*worker{}, count: map[credKey]int{}}
-	p.cond = sync.NewCond(&p.mu)
+func newWorkerPool(r *run, lg *eximlog.Logger) *workerPool {
+	p := &workerPool{r: r, lg: lg, workers: map[credKey]*worker{}}
 	go p.reap()
 	return p
 }
@@ -115,17 +124,15 @@ func (p *workerPool) runAs(uid, gid int, initGroups bool, name string, msg *tran
 		defer ret.Close()
 		files = append(files, ret)
 	}
-	key := credKey{uid, gid, initGroups}
-	w, err := p.get(key)
+	w, err := p.get(credKey{uid, gid, initGroups})
 	if err != nil {
 		return err
 	}
 	rep, err := w.call(req, files)
+	w.done()
 	if err != nil {
-		p.drop(w)
 		return err
 	}
-	p.put(w)
 	if len(rep.Addresses) != len(addrs) {
 		return errors.New("bad reply from the delivery process")
 	}
@@ -140,64 +147,38 @@ func (p *workerPool) runAs(uid, gid int, initGroups bool, name string, msg *tran
 	return nil
 }
 
-// get takes an idle worker for the user, starts one, or waits for one.
+// get gives the user's worker, starting one if there is none or the
+// last one failed.
 func (p *workerPool) get(key credKey) (*worker, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for {
-		if ws := p.idle[key]; len(ws) > 0 {
-			w := ws[len(ws)-1]
-			p.idle[key] = ws[:len(ws)-1]
-			return w, nil
+	w := p.workers[key]
+	if w == nil || w.failed() != nil {
+		if w != nil {
+			go w.stop()
 		}
-		if p.count[key] < p.max {
-			p.count[key]++
-			p.mu.Unlock()
-			w, err := p.start(key)
-			p.mu.Lock()
-			if err != nil {
-				p.count[key]--
-				p.cond.Broadcast()
-				return nil, err
-			}
-			return w, nil
+		var err error
+		if w, err = p.start(key); err != nil {
+			delete(p.workers, key)
+			return nil, err
 		}
-		p.cond.Wait()
+		p.workers[key] = w
 	}
+	w.mu.Lock()
+	w.inflight++
+	w.mu.Unlock()
+	return w, nil
 }
 
-func (p *workerPool) put(w *worker) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	w.last = time.Now()
-	p.idle[w.key] = append(p.idle[w.key], w)
-	p.cond.Broadcast()
-}
-
-// drop ends a worker that failed.
-func (p *workerPool) drop(w *worker) {
-	w.stop()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.count[w.key]--
-	p.cond.Broadcast()
-}
-
-// reap ends workers idle for longer than workerIdle.
+// reap ends workers idle for longer than workerIdle, and failed ones.
 func (p *workerPool) reap() {
 	for range time.Tick(workerIdle / 4) {
 		p.mu.Lock()
-		for key, ws := range p.idle {
-			kept := ws[:0]
-			for _, w := range ws {
-				if time.Since(w.last) > workerIdle {
-					go w.stop()
-					p.count[key]--
-				} else {
-					kept = append(kept, w)
-				}
+		for key, w := range p.workers {
+			if w.idleFor() > workerIdle || w.failed() != nil {
+				delete(p.workers, key)
+				go w.stop()
 			}
-			p.idle[key] = kept
 		}
 		p.mu.Unlock()
 	}
@@ -238,13 +219,14 @@ func (p *workerPool) start(key credKey) (*worker, error) {
 		cmd.Wait()
 		return nil, err
 	}
-	w := &worker{key: key, cmd: cmd, conn: fc.(*net.UnixConn), last: time.Now()}
+	w := &worker{key: key, cmd: cmd, conn: fc.(*net.UnixConn), last: time.Now(), pending: map[uint32]chan *childReply{}}
 	w.init()
+	go w.readReplies()
 	return w, nil
 }
 
 func (w *worker) stop() {
-	w.conn.Close() // the worker leaves at the end of its input
+	w.conn.Close() // the worker leaves once its deliveries are done
 	done := make(chan struct{})
 	go func() { w.cmd.Wait(); close(done) }()
 	select {
@@ -255,30 +237,111 @@ func (w *worker) stop() {
 	}
 }
 
+func (w *worker) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// idleFor is how long the worker has had nothing to do (0: busy).
+func (w *worker) idleFor() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.inflight > 0 {
+		return 0
+	}
+	return time.Since(w.last)
+}
+
+// done ends a call begun by the pool's get.
+func (w *worker) done() {
+	w.mu.Lock()
+	w.inflight--
+	w.last = time.Now()
+	w.mu.Unlock()
+}
+
+// fail marks the connection failed: every call waiting gets err, and the
+// worker is replaced at the next request.
+func (w *worker) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	for id, ch := range w.pending {
+		close(ch)
+		delete(w.pending, id)
+	}
+	w.mu.Unlock()
+	w.conn.Close()
+}
+
 // call sends one request with the -D file (and the return file, if
-// any) and reads the reply.
+// any) and waits for its reply.
 func (w *worker) call(r *childRequest, files []*os.File) (*childReply, error) {
+	ch := make(chan *childReply, 1)
+	w.mu.Lock()
+	if w.err != nil {
+		w.mu.Unlock()
+		return nil, w.err
+	}
+	w.nextID++
+	r.ID = w.nextID
+	w.pending[r.ID] = ch
+	w.mu.Unlock()
+	if err := w.send(r, files); err != nil {
+		w.fail(err)
+	}
+	limit := time.NewTimer(workerCallLimit)
+	defer limit.Stop()
+	select {
+	case rep, ok := <-ch:
+		if !ok {
+			return nil, w.failed()
+		}
+		return rep, nil
+	case <-limit.C:
+		w.fail(errors.New("delivery process: no reply"))
+		return nil, w.failed()
+	}
+}
+
+func (w *worker) send(r *childRequest, files []*os.File) error {
+	w.sendMu.Lock()
+	defer w.sendMu.Unlock()
 	req, err := w.encode(r)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	w.conn.SetDeadline(time.Now().Add(2 * time.Hour))
 	fds := make([]int, len(files))
 	for i, f := range files {
 		fds[i] = int(f.Fd())
 	}
-	if _, _, err := w.conn.WriteMsgUnix(frame(req), syscall.UnixRights(fds...), nil); err != nil {
-		return nil, err
+	_, _, err = w.conn.WriteMsgUnix(frame(req), syscall.UnixRights(fds...), nil)
+	return err
+}
+
+// readReplies hands each reply to the call waiting for it, until the
+// connection fails.
+func (w *worker) readReplies() {
+	for {
+		buf, err := readFrame(w.conn)
+		var rep childReply
+		if err == nil {
+			err = w.decode(buf, &rep)
+		}
+		if err != nil {
+			w.fail(fmt.Errorf("delivery process: %v", err))
+			return
+		}
+		w.mu.Lock()
+		ch := w.pending[rep.ID]
+		delete(w.pending, rep.ID)
+		w.mu.Unlock()
+		if ch != nil {
+			ch <- &rep
+		}
 	}
-	buf, err := readFrame(w.conn)
-	if err != nil {
-		return nil, fmt.Errorf("delivery process: %v", err)
-	}
-	var rep childReply
-	if err := w.decode(buf, &rep); err != nil {
-		return nil, err
-	}
-	return &rep, nil
 }
 
 func readFrame(r io.Reader) ([]byte, error) {
@@ -304,8 +367,9 @@ func frame(payload []byte) []byte {
 	return f
 }
 
-// workerMain is -MCworker: serve local deliveries until the parent
-// closes the socket on fd 3.
+// workerMain is -MCworker: serve local deliveries, each in a goroutine,
+// until the parent closes the socket on fd 3; deliveries under way are
+// finished before it leaves.
 func (r *run) workerMain() int {
 	cfg, ok := r.configOrDie()
 	if !ok {
@@ -324,34 +388,35 @@ func (r *run) workerMain() int {
 		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
 		return 1
 	}
-	var logs bytes.Buffer
-	lg, err := eximlog.New(eximlog.Config{Test: &logs, TestNoTimestamp: true})
-	if err != nil {
-		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
-		return 1
-	}
-	d := &deliver.Deliverer{Config: cfg, Log: lg, Transports: ts, BaseCtx: r.baseContext(cfg)}
+	d := &deliver.Deliverer{Config: cfg, Transports: ts, BaseCtx: r.baseContext(cfg)}
 	var c codec
 	c.init()
+	var sendMu sync.Mutex
+	var running sync.WaitGroup
+	defer running.Wait()
 	for {
 		req, data, ret, err := readRequest(conn, &c)
 		if err != nil {
 			return 0 // the parent has gone (or spoke nonsense): done
 		}
-		logs.Reset()
-		rep := serveRequest(d, req, data, ret, &logs)
-		data.Close()
-		if ret != nil {
-			ret.Close()
-		}
-		b, err := c.encode(rep)
-		if err != nil {
-			fmt.Fprintf(r.stderr, "exigo: worker: %v\n", err)
-			return 1
-		}
-		if err := writeFrame(conn, b); err != nil {
-			return 0
-		}
+		running.Add(1)
+		go func() {
+			defer running.Done()
+			rep := serveRequest(d, req, data, ret)
+			data.Close()
+			if ret != nil {
+				ret.Close()
+			}
+			sendMu.Lock()
+			defer sendMu.Unlock()
+			b, err := c.encode(&rep)
+			if err == nil {
+				err = writeFrame(conn, b)
+			}
+			if err != nil {
+				conn.Close() // the parent sees the failure; we leave
+			}
+		}()
 	}
 }
 

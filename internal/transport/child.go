@@ -3,6 +3,8 @@ package transport
 import (
 	"os"
 	"os/exec"
+
+	"exigo/internal/item"
 )
 
 // StartPiped starts cmd as Exim's child_open does: its standard input
@@ -27,4 +29,17 @@ func StartPiped(cmd *exec.Cmd) (in, out *os.File, startErr, err error) {
 	inR.Close()
 	outW.Close()
 	return inW, outR, startErr, nil
+}
+
+// WorkDir is where a local delivery's commands run (Exim's working
+// directory for the delivery process): the router's
+// transport_current_directory, else the home directory, else "/".
+func WorkDir(a *item.Address) string {
+	switch {
+	case a.CurrentDir != "":
+		return a.CurrentDir
+	case a.Home != "":
+		return a.Home
+	}
+	return "/"
 }

@@ -24,6 +24,7 @@ const exitExecFailed = 127
 type Filter struct {
 	Argv    []string
 	Timeout time.Duration
+	Dir     string // where it runs ("": this process's directory)
 }
 
 // Active reports a filter to run: Exim runs none when the first argument
@@ -110,7 +111,7 @@ type filterRun struct {
 // command that cannot be started counts as one that exited 127, as a
 // forked Exim child that fails to exec does.
 func startFilter(f *Filter) (*filterRun, error) {
-	cmd := &exec.Cmd{Path: f.Argv[0], Args: f.Argv}
+	cmd := &exec.Cmd{Path: f.Argv[0], Args: f.Argv, Dir: f.Dir}
 	in, out, startErr, err := StartPiped(cmd)
 	if err != nil {
 		return nil, err
@@ -236,7 +237,7 @@ func SetUpFilter(d *conf.Driver, ctx *expand.Context, addrs []*item.Address, wha
 	if err != nil {
 		return nil, err
 	}
-	return &Filter{Argv: argv, Timeout: d.Time("transport_filter_timeout")}, nil
+	return &Filter{Argv: argv, Timeout: d.Time("transport_filter_timeout"), Dir: WorkDir(addrs[0])}, nil
 }
 
 // filterSetupFailed records a filter command that could not be set up

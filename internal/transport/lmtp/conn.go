@@ -33,8 +33,9 @@ type conn struct {
 
 // startCommand runs the LMTP server command in a process group of its
 // own; its standard output and error are both read.
-func startCommand(argv []string) (*conn, error) {
+func startCommand(argv []string, dir string) (*conn, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	inW, outR, startErr, err := transport.StartPiped(cmd)
 	if err != nil {

@@ -79,7 +79,7 @@ func (s *session) connect() bool {
 			}
 			return false
 		}
-		if s.c, err = startCommand(argv); err != nil {
+		if s.c, err = startCommand(argv, transport.WorkDir(a)); err != nil {
 			a.Message = fmt.Sprintf("Failed to create child process for %s transport: %s", t.d.Name, syserr.Of(err))
 			return false
 		}

@@ -88,12 +88,7 @@ func (x *delivery) newCmd(argv, env []string) *exec.Cmd {
 		cmd = exec.Command("/bin/sh", append([]string{"-c", script}, argv...)...)
 	}
 	cmd.Env = env
-	cmd.Dir = "/"
-	if x.a.CurrentDir != "" {
-		cmd.Dir = x.a.CurrentDir
-	} else if x.a.Home != "" {
-		cmd.Dir = x.a.Home
-	}
+	cmd.Dir = transport.WorkDir(x.a)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	return cmd
 }
