@@ -108,16 +108,18 @@ func userID(name string) (int, error) {
 
 // deliverLocal runs a local transport for one address as the right user:
 // in this process when exigo is not root (it then delivers as itself),
-// in a child process with the user's credentials when it is.
+// in a child process with the user's credentials when it is. Either way
+// the new directory entry it made is synced here (dirsync.go).
 func (r *attempt) deliverLocal(t transport.Transport, env *transport.Env, a *item.Address) {
+	defer syncDir(a)
 	if os.Getuid() != 0 {
 		f, ok := r.openReturnFile(a)
 		if !ok {
 			return
 		}
-		env.ReturnFile = f
+		env.ReturnFile, env.DeferDirSync = f, true
 		t.Deliver(env, r.msg, []*item.Address{a})
-		env.ReturnFile = nil
+		env.ReturnFile, env.DeferDirSync = nil, false
 		r.takeOutput(a, f)
 		return
 	}

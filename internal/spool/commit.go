@@ -27,7 +27,7 @@ func (d *inputDir) commitHeader(in *Input, hfd int, unnamed bool) error {
 // the names made before it too.
 func (d *inputDir) flushData(in *Input, hfd int, alone bool) error {
 	if !alone {
-		return d.data.wait()
+		return d.data.Wait()
 	}
 	if err := syscall.Fdatasync(in.fd); err != nil {
 		return in.pathErr("fdatasync", "-D", err)
@@ -35,7 +35,7 @@ func (d *inputDir) flushData(in *Input, hfd int, alone bool) error {
 	if err := syscall.Fdatasync(hfd); err != nil {
 		return in.pathErr("fdatasync", "-H", err)
 	}
-	return d.names.waitFor(in.dataNamed)
+	return d.names.WaitFor(in.dataNamed)
 }
 
 // nameHeader gives the -H data its name: the unnamed file is linked in,

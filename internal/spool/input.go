@@ -57,7 +57,7 @@ func (sp *Spool) Begin(id string) (*Input, error) {
 		return nil, err
 	}
 	in := &Input{sp: sp, dir: dir, id: id, fd: fd, w: writerPool.Get().(*bufio.Writer),
-		dataNamed: dir.names.mark(), reused: reused}
+		dataNamed: dir.names.Mark(), reused: reused}
 	in.w.Reset(fdWriter(fd))
 	in.w.WriteString(id + "-D\n")
 	return in, nil

@@ -6,6 +6,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"exigo/internal/flush"
 )
 
 // inputDir is an input directory held open, so that files are made and
@@ -21,8 +23,8 @@ type inputDir struct {
 	// file system: the mail server's own, so flushing its other dirty
 	// data too is the price of the batch). committing counts the
 	// Commits under way, so that a lone one can flush just its files.
-	names      groupFlush
-	data       groupFlush
+	names      flush.Group
+	data       flush.Group
 	committing atomic.Int32
 
 	spares spares // see recycle.go
@@ -37,8 +39,8 @@ func openInputDir(path string) (*inputDir, error) {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	d := &inputDir{path: path, fd: fd}
-	d.names.init(func() error { return dirFsync(fd, path) })
-	d.data.init(func() error {
+	d.names.Init(func() error { return dirFsync(fd, path) })
+	d.data.Init(func() error {
 		if err := unix.Syncfs(fd); err != nil {
 			return &fs.PathError{Op: "syncfs", Path: path, Err: err}
 		}
@@ -50,5 +52,5 @@ func openInputDir(path string) (*inputDir, error) {
 // sync returns once every change made in the directory before the call
 // is durable.
 func (d *inputDir) sync() error {
-	return d.names.wait()
+	return d.names.Wait()
 }

@@ -48,6 +48,11 @@ type Env struct {
 	// writes): Exim's return file, opened by the delivery process when
 	// the transport keeps output (KeepsOutput); nil: output is dropped.
 	ReturnFile *os.File
+	// DeferDirSync: a local transport that makes a directory entry (a
+	// Maildir file) leaves the directory's fsync to the caller, naming
+	// the directory in the address's SyncDir; the caller shares one
+	// fsync among concurrent deliveries. false: the transport syncs.
+	DeferDirSync bool
 	// Events raises Exim's delivery events (event_action); nil raises
 	// none.
 	Events *Events

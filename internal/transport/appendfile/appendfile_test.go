@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"exigo/internal/conf"
+	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/transport"
 )
 
 const testMessageHeaders = "Subject: x\nFrom: a@example.org\n"
@@ -209,6 +211,31 @@ func TestMaildirAndDirectoryFile(t *testing.T) {
 	var st syscall.Stat_t
 	if len(names) != 1 || syscall.Stat(names[0], &st) != nil || filepath.Base(names[0]) != fmt.Sprintf("m-%d", st.Ino) {
 		t.Errorf("dir has %v", names)
+	}
+}
+
+// Asked to, a Maildir or directory delivery leaves the fsync of the
+// directory it made its entry in to the caller; otherwise it syncs and
+// names none.
+func TestDirectorySyncLeftToCaller(t *testing.T) {
+	mail := t.TempDir()
+	cfg, tp := setup(t, "begin transports\nmd:\n  driver = appendfile\n  directory = "+mail+"/Maildir\n  maildir_format\n"+
+		"df:\n  driver = appendfile\n  directory = "+mail+"/dir\n", "md")
+	tp2, _ := New(cfg.Transport("df"))
+	for _, c := range []struct {
+		tp   transport.Transport
+		want string
+	}{{tp, mail + "/Maildir/new"}, {tp2, mail + "/dir"}} {
+		for _, deferSync := range []bool{false, true} {
+			msg := newMessage(testMessageHeaders, "body\n")
+			a := item.New("jo@test.example")
+			env := &transport.Env{Config: cfg, Ctx: &expand.Context{Vars: testVars{cfg, msg.Header, a}}, Now: time.Now, DeferDirSync: deferSync}
+			c.tp.Deliver(env, msg, []*item.Address{a})
+			expect(t, a, item.OK, 0, "")
+			if want := map[bool]string{false: "", true: c.want}[deferSync]; a.SyncDir != want {
+				t.Errorf("DeferDirSync %v: SyncDir %q, want %q", deferSync, a.SyncDir, want)
+			}
+		}
 	}
 }
 

@@ -202,8 +202,13 @@ func (x *delivery) linkUnique(path, filename string) bool {
 	}
 }
 
-// syncDir makes a new directory entry durable before OK is reported.
+// syncDir makes a new directory entry durable before OK is reported,
+// or leaves that to the caller when it asked to share the fsync.
 func (x *delivery) syncDir(dir string) {
+	if x.env.DeferDirSync && x.a.Result == item.OK {
+		x.a.SyncDir = dir
+		return
+	}
 	d, err := os.Open(dir)
 	if err == nil {
 		err = d.Sync()
