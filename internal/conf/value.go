@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -52,6 +53,20 @@ func parseValue(def *OptionDef, raw string) (*Value, error) {
 
 // defaultValue is the value of an option nobody set.
 func defaultValue(def *OptionDef) *Value {
+	if v, ok := defaults.Load(def); ok {
+		return v.(*Value)
+	}
+	v := parseDefault(def)
+	defaults.Store(def, v)
+	return v
+}
+
+// defaults holds each option's parsed default, shared by every reader
+// (a default Value is never changed): unset options are read on every
+// message, and their defaults need parsing only once.
+var defaults sync.Map // *OptionDef -> *Value
+
+func parseDefault(def *OptionDef) *Value {
 	if def.Unset {
 		return &Value{Def: def, Unset: true}
 	}

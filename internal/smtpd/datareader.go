@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"sync"
 )
 
 // errEOD ends the data (a BDAT message's LAST chunk, or local input's
@@ -271,6 +272,22 @@ const (
 
 // copyBody reads the body to its end, writing it to w (nil: discard).
 // It returns when the terminating dot (or the last chunk) has been read.
+// bodyWriters are the buffers bodies are copied through, kept for the
+// next message rather than made anew for each.
+var bodyWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
+
+func bodyWriter(w io.Writer) *bufio.Writer {
+	bw := bodyWriters.Get().(*bufio.Writer)
+	bw.Reset(w)
+	return bw
+}
+
+// releaseBodyWriter gives a writer back once its message is done with.
+func releaseBodyWriter(bw *bufio.Writer) {
+	bw.Reset(nil)
+	bodyWriters.Put(bw)
+}
+
 func (m *msgReader) copyBody(first []byte, w *bufio.Writer, midLine bool) error {
 	if first != nil {
 		m.emitBytes(first, w)

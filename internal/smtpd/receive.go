@@ -55,9 +55,11 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 			s.printf("451 Error while writing spool file\r\n")
 			return true
 		}
-		body = bufio.NewWriterSize(teeBody(in.Body(), scanBody), 32<<10)
+		body = bodyWriter(teeBody(in.Body(), scanBody))
+		defer releaseBodyWriter(body)
 	} else if scanBody != nil {
-		body = bufio.NewWriterSize(scanBody, 32<<10) // -bh spools nothing
+		body = bodyWriter(scanBody) // -bh spools nothing
+		defer releaseBodyWriter(body)
 	}
 	abort := func() {
 		if in != nil {

@@ -82,9 +82,7 @@ func (lw *lineWriter) Write(p []byte) (int, error) {
 }
 
 func (lw *lineWriter) WriteString(s string) {
-	for i := 0; i < len(s); i++ {
-		lw.put(s[i])
-	}
+	lw.Write([]byte(s))
 }
 
 func (lw *lineWriter) put(c byte) {
@@ -118,13 +116,13 @@ func (lw *lineWriter) format(c byte) {
 		lw.matched = -1
 	}
 	if c != '\n' {
-		lw.emit(c)
+		lw.emitByte(c)
 		return
 	}
 	if lw.crlf {
-		lw.emit('\r')
+		lw.emitByte('\r')
 	}
-	lw.emit('\n')
+	lw.emitByte('\n')
 	lw.newlines++
 	if lw.checking {
 		lw.matched = 0
@@ -151,6 +149,17 @@ func (lw *lineWriter) emit(b ...byte) {
 	n, err := lw.w.Write(b)
 	lw.bytes += int64(n)
 	lw.err = err
+}
+
+// emitByte is emit for one byte, without making a slice of it.
+func (lw *lineWriter) emitByte(c byte) {
+	if lw.err != nil {
+		return
+	}
+	lw.err = lw.w.WriteByte(c)
+	if lw.err == nil {
+		lw.bytes++
+	}
 }
 
 // raw writes bytes as they are (message_prefix and message_suffix are

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"exigo/internal/expand"
@@ -76,6 +77,14 @@ type BodyError struct{ Err error }
 func (e *BodyError) Error() string { return "reading the message body: " + e.Err.Error() }
 func (e *BodyError) Unwrap() error { return e.Err }
 
+// messageWriters and bodyBuffers are kept from one message for the next:
+// a delivery process writes many messages, and buffers made anew for
+// each would be most of what it allocates.
+var (
+	messageWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 8192) }}
+	bodyBuffers    = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+)
+
 // WriteMessage writes msg to w as Exim's transport_write_message does:
 // the added Return-path:, Envelope-to: and Delivery-date: lines, the
 // spooled headers less removed ones, router and transport additions, a
@@ -84,7 +93,12 @@ func WriteMessage(w io.Writer, msg *Message, o *WriteOptions) (Written, error) {
 	if o.Filter.Active() {
 		return writeFiltered(w, msg, o)
 	}
-	bw := bufio.NewWriterSize(w, 8192)
+	bw := messageWriters.Get().(*bufio.Writer)
+	bw.Reset(w)
+	defer func() {
+		bw.Reset(nil)
+		messageWriters.Put(bw)
+	}()
 	lw := newLineWriter(bw, o)
 	if o.Prefix != "" {
 		lw.raw(o.Prefix)
@@ -188,7 +202,9 @@ func writeBody(lw *lineWriter, msg *Message, o *WriteOptions) error {
 	if o.SizeLimit > 0 {
 		r = io.LimitReader(body, o.SizeLimit)
 	}
-	buf := make([]byte, 32*1024)
+	bp := bodyBuffers.Get().(*[]byte)
+	defer bodyBuffers.Put(bp)
+	buf := *bp
 	for {
 		n, rerr := r.Read(buf)
 		if n > 0 {
