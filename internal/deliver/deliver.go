@@ -17,6 +17,7 @@ import (
 	"exigo/internal/eximlog"
 	"exigo/internal/expand"
 	"exigo/internal/item"
+	"exigo/internal/plainfile"
 	"exigo/internal/retry"
 	"exigo/internal/router"
 	"exigo/internal/spool"
@@ -148,7 +149,7 @@ func (d *Deliverer) Deliver(id string, opt Options) error {
 func (d *Deliverer) message(h *spool.Header) *transport.Message {
 	path := d.Spool.InputPath(h.ID, "-D")
 	return &transport.Message{ID: h.ID, Header: h, Body: func() (io.ReadCloser, error) {
-		f, err := os.Open(path)
+		f, err := plainfile.Open(path, os.O_RDONLY, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -73,21 +73,19 @@ func (r *attempt) lookupUser(raw string, a *item.Address) (userIDs, error) {
 		}
 		name = v
 	}
-	u, err := user.Lookup(name)
+	uid, gid, err := lookupUserIDs(name)
 	if err != nil {
 		if id, err2 := strconv.Atoi(name); err2 == nil {
 			return userIDs{id, -1}, nil
 		}
 		return userIDs{}, fmt.Errorf("user %s was not found for %s transport", name, a.Transport)
 	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
 	return userIDs{uid, gid}, nil
 }
 
 func lookupGroup(name string) (int, error) {
-	if g, err := user.LookupGroup(name); err == nil {
-		return strconv.Atoi(g.Gid)
+	if gid, err := lookupGroupID(name); err == nil {
+		return gid, nil
 	}
 	if id, err := strconv.Atoi(name); err == nil {
 		return id, nil
@@ -99,11 +97,8 @@ func userID(name string) (int, error) {
 	if id, err := strconv.Atoi(name); err == nil {
 		return id, nil
 	}
-	u, err := user.Lookup(name)
-	if err != nil {
-		return 0, err
-	}
-	return strconv.Atoi(u.Uid)
+	uid, _, err := lookupUserIDs(name)
+	return uid, err
 }
 
 // deliverLocal runs a local transport for one address as the right user:

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"exigo/internal/plainfile"
 )
 
 // FormatError is a -H file Exim would report as a spool format error.
@@ -29,7 +30,7 @@ func (e *FormatError) Error() string {
 // *FormatError with InHeaders set the returned Header holds the envelope
 // and the headers read before the error.
 func ReadHeaderFile(path string) (*Header, error) {
-	data, err := os.ReadFile(path)
+	data, err := plainfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

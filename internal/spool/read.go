@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"exigo/internal/plainfile"
 )
 
 // ReadHeader reads the -H file of a queued message and sets BodySize from
@@ -61,7 +63,7 @@ func (sp *Spool) OpenData(id string) (*os.File, error) {
 	for _, sub := range sp.searchOrder(id) {
 		path := filepath.Join(sp.Dir, "input", sub, id+"-D")
 		var f *os.File
-		f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND|syscall.O_NOFOLLOW, 0)
+		f, err = plainfile.Open(path, os.O_RDWR|os.O_APPEND|syscall.O_NOFOLLOW, 0)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"syscall"
+
+	"exigo/internal/plainfile"
 )
 
 // Rewrite replaces a queued message's -H file durably, as the delivery
@@ -74,7 +76,7 @@ func (j *Journal) Close() error { return j.f.Close() }
 // ReadJournal returns the addresses a previous attempt recorded as
 // delivered (none when there is no journal).
 func (sp *Spool) ReadJournal(id string) ([]string, error) {
-	f, err := os.Open(sp.InputPath(id, "-J"))
+	f, err := plainfile.Open(sp.InputPath(id, "-J"), os.O_RDONLY, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -113,8 +115,14 @@ func (sp *Spool) Remove(id string) error {
 			first = err
 		}
 	}
-	os.Remove(sp.MsglogPath(id))
+	sp.removeMsglog(id)
 	return first
+}
+
+// removeMsglog removes the message log, if there is one (unlink alone:
+// os.Remove would try rmdir after it fails).
+func (sp *Spool) removeMsglog(id string) {
+	syscall.Unlink(sp.MsglogPath(id))
 }
 
 // retire is Remove with the -H and -D files kept as spares (Recycle).
@@ -129,6 +137,6 @@ func (sp *Spool) retire(id string) error {
 			first = &fs.PathError{Op: "remove", Path: d.path + "/" + id, Err: err}
 		}
 	}
-	os.Remove(sp.MsglogPath(id))
+	sp.removeMsglog(id)
 	return first
 }
