@@ -56,9 +56,11 @@ type Options struct {
 	QueueForce    int    // -qf: 1, -qff: 2
 	MsgAction     string // -M, -Mrm, -Mf, -Mt, -Mg, -Mvh, -Mvb, -Mvl
 	// SelectRecipient and SelectSender are -R and -S: a queue run for
-	// messages with a recipient (sender) containing the string.
-	SelectRecipient, SelectSender string
-	HintsCmd                      string // "dumpdb" or "tidydb"
+	// messages with a recipient (sender) containing the string, or
+	// matching it with the r flag (selection.go).
+	SelectRecipient, SelectSender     string
+	SelectRecipientRE, SelectSenderRE bool
+	HintsCmd                          string // "dumpdb" or "tidydb"
 }
 
 // usageError is Exim's wording for a bad option.
@@ -168,18 +170,10 @@ func (o *Options) parseOne(a string, rest []string) ([]string, error) {
 		o.NoDelivery = true
 	case a == "-MCworker":
 		o.Mode = ModeChild
-	case a == "-R" || a == "-S":
-		if len(rest) == 0 {
-			return nil, &usageError{a}
-		}
-		if a == "-R" {
-			o.SelectRecipient = rest[0]
-		} else {
-			o.SelectSender = rest[0]
-		}
-		rest = rest[1:]
-		if o.Mode == ModeNone {
-			o.Mode = ModeRun
+	case isSelect(a):
+		var err error
+		if rest, err = o.parseSelect(a, rest); err != nil {
+			return nil, err
 		}
 	case a == "-bdumpdb" || a == "-btidydb":
 		o.Mode = ModeHintsDB

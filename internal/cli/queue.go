@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -55,9 +54,8 @@ type queueRunner struct {
 	d   *deliver.Deliverer
 	sem chan struct{}
 	wg  sync.WaitGroup
-	// -R and -S: only messages with an undelivered recipient (or a
-	// sender) containing these strings.
-	selectRcpt, selectSender string
+	// sel is -R and -S: the messages a queue run takes.
+	sel selection
 }
 
 // deliveryParallelism bounds the messages one exigo process delivers at
@@ -99,17 +97,22 @@ func (q *queueRunner) runQueue(opt deliver.Options, pid int) {
 	run := *q.d
 	run.Conns = transport.NewConns()
 	defer run.Conns.Close()
-	q = &queueRunner{d: &run, sem: q.sem, selectRcpt: q.selectRcpt, selectSender: q.selectSender}
+	q = &queueRunner{d: &run, sem: q.sem, sel: q.sel}
 	ids, err := q.d.Spool.List()
 	if err != nil {
 		q.d.Log.Panic("", "queue run: "+err.Error())
 		return
 	}
-	detail := queueRunDetail(pid, opt, q.selectRcpt, q.selectSender)
+	detail := queueRunDetail(pid, opt, q.sel)
 	q.d.Log.Main("", "Start queue run: "+detail)
+	// With -R or -S, the first message taken is delivered as if forced
+	// (Exim's queue_run: its retry times are overridden).
+	first := opt
+	first.Force = first.Force || !q.sel.empty()
 	for _, id := range ids {
 		if q.selected(id) {
-			q.start(id, opt)
+			q.start(id, first)
+			first = opt
 		}
 	}
 	q.wg.Wait()
@@ -118,7 +121,7 @@ func (q *queueRunner) runQueue(opt deliver.Options, pid int) {
 
 // queueRunDetail is what Exim logs after "Start queue run:" and "End
 // queue run:": the pid, then the run's -q flags and -R/-S selections.
-func queueRunDetail(pid int, opt deliver.Options, rcpt, sender string) string {
+func queueRunDetail(pid int, opt deliver.Options, sel selection) string {
 	s := fmt.Sprintf("pid=%d", pid)
 	if opt.Force {
 		s += " -qf"
@@ -126,13 +129,7 @@ func queueRunDetail(pid int, opt deliver.Options, rcpt, sender string) string {
 			s += "f"
 		}
 	}
-	if rcpt != "" {
-		s += " -R " + rcpt
-	}
-	if sender != "" {
-		s += " -S " + sender
-	}
-	return s
+	return s + sel.detail()
 }
 
 // queueAction is -q (one queue run), -M (deliver these messages now),
@@ -173,7 +170,10 @@ func (r *run) queueAction() int {
 		}
 		return 0
 	}
-	q.selectRcpt, q.selectSender = r.opts.SelectRecipient, r.opts.SelectSender
+	if q.sel, err = r.opts.selection(); err != nil {
+		fmt.Fprintf(r.stderr, "exigo: %v\n", err)
+		return 1
+	}
 	q.runQueue(opt, os.Getpid())
 	return 0
 }
@@ -248,23 +248,9 @@ func (r *run) messageOp(sp *spool.Spool, lg *eximlog.Logger, id, who string) err
 
 // selected applies -R and -S to a queued message.
 func (q *queueRunner) selected(id string) bool {
-	if q.selectRcpt == "" && q.selectSender == "" {
+	if q.sel.empty() {
 		return true
 	}
 	h, err := q.d.Spool.ReadHeader(id)
-	if err != nil {
-		return false
-	}
-	if q.selectSender != "" && !strings.Contains(strings.ToLower(h.Sender), strings.ToLower(q.selectSender)) {
-		return false
-	}
-	if q.selectRcpt == "" {
-		return true
-	}
-	for _, rc := range h.Recipients {
-		if !h.Delivered(rc.Address) && strings.Contains(strings.ToLower(rc.Address), strings.ToLower(q.selectRcpt)) {
-			return true
-		}
-	}
-	return false
+	return err == nil && q.sel.takes(h)
 }

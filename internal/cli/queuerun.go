@@ -19,6 +19,11 @@ func (d *daemonState) startQueueRuns(cfg *conf.Config, srv *smtpd.Server) {
 		srv.Log.Panic("", "bad queue run interval -q"+d.r.opts.QueueInterval)
 		return
 	}
+	sel, err := d.r.opts.selection() // -q30m -R string: each run selects
+	if err != nil {
+		srv.Log.Panic("", "queue runner setup failed: "+err.Error())
+		return
+	}
 	dl, err := d.r.newDeliverer(cfg, srv.Spool, srv.Log, srv)
 	if err != nil {
 		srv.Log.Panic("", "queue runner setup failed: "+err.Error())
@@ -45,6 +50,7 @@ func (d *daemonState) startQueueRuns(cfg *conf.Config, srv *smtpd.Server) {
 				go func() {
 					defer func() { <-runs }()
 					q := newQueueRunner(dl, deliveryParallelism(cfg))
+					q.sel = sel
 					q.runQueue(deliver.Options{Force: d.r.opts.QueueForce > 0, Thaw: d.r.opts.QueueForce > 1}, os.Getpid())
 				}()
 			default: // queue_run_max runs already going
