@@ -60,21 +60,12 @@ func runExigoConf(bin, conf, stdin string, args ...string) ([]byte, error) {
 
 // comparableLog are a log's lines without time stamps, ids,
 // pids, sizes, users and the test's directory dir. "Completed" lines
-// are counted apart: Exim's child process delivering a bounce may log
-// before or after its parent's "Completed".
+// are counted apart: Exim's child process delivering a bounce in the
+// background may log before or after its parent's "Completed".
 func comparableLog(t *testing.T, path, dir string) []string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
 	completed := 0
-	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if strings.Contains(l, "purging the environment") || strings.HasPrefix(l, " Suggested") {
-			continue
-		}
-		l = strings.ReplaceAll(comparableLogNoise.ReplaceAllString(l, ""), dir, "DIR")
+	for _, l := range orderedLog(t, path, dir) {
 		if l == "Completed" {
 			completed++
 			continue
@@ -82,6 +73,23 @@ func comparableLog(t *testing.T, path, dir string) []string {
 		out = append(out, l)
 	}
 	return append(out, fmt.Sprintf("%d Completed", completed))
+}
+
+// orderedLog is comparableLog with every line in its place.
+func orderedLog(t *testing.T, path, dir string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.Contains(l, "purging the environment") || strings.HasPrefix(l, " Suggested") {
+			continue
+		}
+		out = append(out, strings.ReplaceAll(comparableLogNoise.ReplaceAllString(l, ""), dir, "DIR"))
+	}
+	return out
 }
 
 // Routing and local deferrals keep retry records as Exim's do: a queue

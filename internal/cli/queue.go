@@ -74,6 +74,18 @@ func newQueueRunner(d *deliver.Deliverer, max int) *queueRunner {
 	return &queueRunner{d: d, sem: make(chan struct{}, max)}
 }
 
+// deliverAccepted delivers a message just accepted: at once, before
+// the caller goes on, under -odi and -odf (Exim's synchronous delivery,
+// which the bounces a delivery sends inherit: one is delivered before
+// its parent's "Completed"), else in the background.
+func (r *run) deliverAccepted(q *queueRunner, id string, background bool) {
+	if !background && (r.opts.DeliveryMode == "i" || r.opts.DeliveryMode == "f") {
+		q.deliver(id, deliver.Options{})
+		return
+	}
+	q.start(id, deliver.Options{})
+}
+
 // start delivers one message in the background.
 func (q *queueRunner) start(id string, opt deliver.Options) {
 	q.wg.Add(1)
@@ -150,12 +162,12 @@ func (r *run) queueAction() int {
 		return 1
 	}
 	q := newQueueRunner(d, deliveryParallelism(cfg))
-	submit.Accepted = func(id string, queueOnly bool) {
+	submit.Accepted = func(id string, queueOnly, background bool) {
 		if queueOnly {
 			sp.FlushReceived(id)
 			return
 		}
-		q.start(id, deliver.Options{})
+		r.deliverAccepted(q, id, background)
 	}
 	// Bounces and warnings queued meanwhile are delivered at once, as
 	// Exim's delivery process does: wait for them before leaving.

@@ -44,7 +44,7 @@ func bounceFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Contex
 			return err
 		}
 		for _, rep := range reports {
-			if err := queueNotice(lg, submit, msg.ID, rep.Notice); err != nil {
+			if err := queueNotice(lg, submit, msg.ID, rep.Notice, false); err != nil {
 				return err
 			}
 		}
@@ -53,8 +53,10 @@ func bounceFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Contex
 }
 
 // queueNotice logs what building a report wrote and queues the report as
-// a local message from <>, as Exim pipes it to "exim -t -oem -oi -f <>".
-func queueNotice(lg *eximlog.Logger, submit *smtpd.Server, ref string, n *bounce.Notice) error {
+// a local message from <>, as Exim pipes it to "exim -t -oem -oi -f <>";
+// background: delivered in the background whatever the delivery mode
+// (a transport's warning).
+func queueNotice(lg *eximlog.Logger, submit *smtpd.Server, ref string, n *bounce.Notice, background bool) error {
 	for _, l := range n.Logs {
 		if l.Panic {
 			lg.Panic(ref, l.Text)
@@ -67,7 +69,7 @@ func queueNotice(lg *eximlog.Logger, submit *smtpd.Server, ref string, n *bounce
 	}
 	_, err := submit.ReceiveLocal(smtpd.LocalMessage{
 		In: bytes.NewReader(n.Data), Login: currentLogin(), Sender: "",
-		Extract: true, DotIsData: true, Reference: ref, SenderForced: true,
+		Extract: true, DotIsData: true, Reference: ref, SenderForced: true, Background: background,
 	})
 	return err
 }
@@ -84,7 +86,7 @@ func warnFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Context,
 		if n == nil {
 			return 0
 		}
-		if err := queueNotice(lg, submit, msg.ID, n); err != nil {
+		if err := queueNotice(lg, submit, msg.ID, n, false); err != nil {
 			lg.Main(msg.ID, "delay warning not sent: "+err.Error())
 			return 0
 		}
@@ -96,7 +98,7 @@ func warnFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Context,
 // quota warning) as a new local message from <>.
 func transportWarnFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Context, submit *smtpd.Server) deliver.TransportWarnFunc {
 	return func(msg *transport.Message, text string) error {
-		return queueNotice(lg, submit, msg.ID, bounce.TransportWarning(cfg, base(), msg, text, time.Now()))
+		return queueNotice(lg, submit, msg.ID, bounce.TransportWarning(cfg, base(), msg, text, time.Now()), true)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"exigo/internal/conf"
-	"exigo/internal/deliver"
 	"exigo/internal/smtpd"
 )
 
@@ -116,12 +115,12 @@ func (r *run) startDelivery(srv *smtpd.Server) func() {
 		return func() {}
 	}
 	q := newQueueRunner(d, deliveryParallelism(cfg))
-	srv.Accepted = func(id string, queueOnly bool) {
+	srv.Accepted = func(id string, queueOnly, background bool) {
 		if queueOnly || cfg.Bool("queue_only") {
 			srv.Spool.FlushReceived(id)
 			return
 		}
-		q.start(id, deliver.Options{})
+		r.deliverAccepted(q, id, background)
 	}
 	return q.wg.Wait
 }

@@ -26,6 +26,9 @@ type LocalMessage struct {
 	// Reference is the message this one reports on (a bounce): R= on the
 	// <= log line.
 	Reference string
+	// Background: delivered in the background even under -odi, as Exim
+	// delivers the warnings a transport sends (a quota warning).
+	Background bool
 }
 
 // ReceiveLocal reads, checks and spools one local message. It returns
@@ -43,7 +46,7 @@ func (s *Server) ReceiveLocal(lm LocalMessage) (string, error) {
 	sess.sender = &sender
 	sess.fullName = lm.FullName
 	sess.senderForced = lm.SenderForced
-	sess.reference = lm.Reference
+	sess.reference, sess.background = lm.Reference, lm.Background
 	for _, r := range lm.Recipients {
 		addr, err := sess.qualifyLocal(r)
 		if err != nil {

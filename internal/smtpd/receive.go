@@ -151,7 +151,8 @@ func (s *session) receiveMessage(src byteSource, chunked bool) bool {
 	s.logControls(id, queue, freeze)
 	s.acceptedReply(id, out.UserMsg)
 	if s.srv.Accepted != nil && !s.srv.HostCheck {
-		s.srv.Accepted(id, queue || freeze || s.queueOnly)
+		s.flushIfIdle() // the client has its reply while delivery (-odi) runs
+		s.srv.Accepted(id, queue || freeze || s.queueOnly, s.background)
 	}
 	return true
 }

@@ -37,8 +37,9 @@ type Server struct {
 	// Debug receives the -bh ">>> " trace.
 	Debug io.Writer
 	// Accepted is called with each message id once it is safely spooled
-	// (immediate delivery starts here).
-	Accepted func(id string, queueOnly bool)
+	// (immediate delivery starts here). background: deliver it in the
+	// background even under -odi (LocalMessage.Background).
+	Accepted func(id string, queueOnly, background bool)
 	// Verify routes an address for VRFY, EXPN and verify conditions.
 	Verify VerifyFunc
 	// ETRN starts a queue run for a domain.

@@ -103,6 +103,7 @@ type session struct {
 	// non-SMTP (-bm, -t) reception
 	nonSMTP              bool
 	reference            string // the message a bounce reports on (R= on the <= line)
+	background           bool   // LocalMessage.Background
 	extract              bool
 	fullName             string
 	senderForced         bool // the sender was given, not made from the login

@@ -1,0 +1,57 @@
+package main_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"exigo/internal/transport/eximtest"
+)
+
+const bounceOrderConf = `
+qualify_domain = test.ex
+begin routers
+bad:
+  driver = redirect
+  local_parts = bad
+  data = :fail: no such user
+  allow_fail
+all:
+  driver = accept
+  transport = box
+begin transports
+box:
+  driver = appendfile
+  file = DIR/mbox
+  user = nobody
+`
+
+// Under -odi the bounce a delivery sends is delivered at once, before the
+// parent's "Completed", as Exim's synchronous child does; the main logs
+// match line for line.
+func TestSynchronousBounceLogOrderLikeExim(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (deliveries as nobody, Exim under -C)")
+	}
+	msg := "Subject: t\n\nbody\n"
+	args := []string{"-odi", "-f", "sender@test.ex", "bad@test.ex", "good@test.ex"}
+	e := eximtest.New(t, bounceOrderConf)
+	e.Run(msg, args...)
+	want := orderedLog(t, filepath.Join(e.Dir, "mainlog"), e.Dir)
+
+	bin := buildExigo(t)
+	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
+		os.Chmod(p, 0o755) // the delivery worker runs it as nobody
+	}
+	dir := t.TempDir()
+	os.Chmod(dir, 0o777)
+	conf := exigoConf(t, dir, bounceOrderConf)
+	if out, err := runExigoConf(bin, conf, msg, args...); err != nil {
+		t.Fatalf("exigo: %v\n%s", err, out)
+	}
+	got := orderedLog(t, filepath.Join(dir, "mainlog"), dir)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("main log\n got:\n%s\nwant (Exim):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
