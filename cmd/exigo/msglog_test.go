@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -178,4 +179,49 @@ func spoolHeader(t *testing.T, spoolDir, id string) string {
 		t.Fatal(err)
 	}
 	return volatileHeader.ReplaceAllString(string(b), "X")
+}
+
+// msglogRemoteConf: one address routed to a loopback port where nothing
+// listens.
+const msglogRemoteConf = `primary_hostname = mx.test
+qualify_domain = test
+begin routers
+remote:
+  driver = manualroute
+  route_list = * 127.0.0.1
+  self = send
+  transport = smtp
+begin transports
+smtp:
+  driver = smtp
+  port = PORT
+  user = nobody
+begin retry
+* * F,1h,10m
+`
+
+// A remote delivery that cannot connect leaves the host's line in the
+// message log ("H=127.0.0.1 [127.0.0.1] Connection refused") before the
+// deferral, as Exim's smtp transport writes it there too.
+func TestMessageLogHostLinesLikeExim(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (Exim under -C)")
+	}
+	conf := strings.ReplaceAll(msglogRemoteConf, "PORT", strconv.Itoa(freePort(t)))
+	e := eximtest.New(t, conf)
+	e.Run("Subject: t\n\nbody\n", "-odi", "-f", "sender@test", "far@remote.test")
+	id := onlyMessage(t, filepath.Join(e.Dir, "spool"))
+	want := msglogLines(t, filepath.Join(e.Dir, "spool", "msglog", id))
+
+	bin := buildExigo(t)
+	dir := t.TempDir()
+	xconf := exigoConf(t, dir, conf)
+	if out, err := runExigoConf(bin, xconf, "Subject: t\n\nbody\n", "-odi", "-f", "sender@test", "far@remote.test"); err != nil {
+		t.Fatalf("exigo: %v\n%s", err, out)
+	}
+	xid := onlyMessage(t, filepath.Join(dir, "spool"))
+	got := msglogLines(t, filepath.Join(dir, "spool", "msglog", xid))
+	if !slices.Equal(got, want) {
+		t.Errorf("message log lines\n got %q\nwant %q (Exim's)", got, want)
+	}
 }

@@ -43,15 +43,20 @@ type attempt struct {
 	// retry is the retry data (retrykeys.go), read when first needed.
 	retry     *retry.Checker
 	retryRead bool
+	// freeze: the message is frozen at the end (freeze.go).
+	freeze     bool
+	frozenInfo string
 }
 
 // routeAll routes every undelivered recipient (and what redirection
 // makes of it) to a transport, a failure or a deferral.
 func (r *attempt) routeAll() {
-	// Routers' panic lines (a condition that fails to expand, a user not
-	// found) go to the main and panic logs with the message's id; their
-	// other lines are the deliveries' own, logged here.
+	// Routers' lines go to the main log with the message's id (self =
+	// freeze's "remote host address is the local host: domain", a
+	// redirection's deferral), their panic lines (a condition that fails
+	// to expand, a user not found) to the panic log too.
 	env := &router.Env{Config: r.d.Config, Ctx: r.d.messageContext(r.h),
+		Log:      func(line string) { r.d.Log.Main(r.id, line) },
 		PanicLog: func(line string) { r.d.Log.Panic(r.id, line) }}
 	var queue []*item.Address
 	for _, rc := range r.h.Recipients {
@@ -129,19 +134,22 @@ func routeNext(queue, kids []*item.Address) []*item.Address {
 // fail and deferAddress record an outcome and log it at once, as Exim's
 // post-processing of each address does.
 func (r *attempt) fail(a *item.Address) {
-	r.failed = append(r.failed, a)
+	r.failOrFreeze(a)
 	r.logFailure(a)
 }
 
 func (r *attempt) deferAddress(a *item.Address) {
 	r.deferred = append(r.deferred, a)
+	if a.Freeze {
+		r.freezeMessage("")
+	}
 	r.logDeferral(a)
 }
 
 // transportAll runs the transports: local ones one address at a time,
 // remote ones once per transport and host list.
 func (r *attempt) transportAll() {
-	env := &transport.Env{Config: r.d.Config, Log: r.d.Log, Now: r.d.Now, Spool: r.d.Spool, Conns: r.d.Conns}
+	env := &transport.Env{Config: r.d.Config, Log: r.d.Log, Now: r.d.Now, Spool: r.d.Spool, Conns: r.d.Conns, Msglog: r.msglog}
 	env.Retry = r.retryData()
 	env.Events = r.events()
 	r.continueEnv(env)

@@ -65,7 +65,6 @@ func (r *attempt) finish() {
 		return
 	}
 	r.msglogChildrenDone()
-	r.writeMsglog()
 	r.h.DeliverFirsttime = false
 	if r.d.Warn != nil && len(r.deferred) > 0 {
 		r.syncJournal()
@@ -77,6 +76,8 @@ func (r *attempt) finish() {
 			r.h.WarningCount = n
 		}
 	}
+	r.logFrozen() // just before the -H file is written, as Exim does
+	r.writeMsglog()
 	if err := r.d.Spool.Rewrite(r.h); err != nil {
 		r.d.Log.Panic(r.id, "failed to rewrite -H file: "+err.Error())
 		r.err = err

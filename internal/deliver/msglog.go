@@ -16,6 +16,13 @@ func (r *attempt) msglog(text string) {
 	}
 }
 
+// msglogRaw adds a line without a time stamp.
+func (r *attempt) msglogRaw(text string) {
+	if r.d.Config.Bool("message_logs") {
+		r.msglogLines = append(r.msglogLines, text)
+	}
+}
+
 // msglogSuccess is "addr: t transport succeeded" (with " <parent>" for a
 // child address).
 func (r *attempt) msglogSuccess(a *item.Address) {

@@ -229,14 +229,7 @@ func (e *Env) redirectOutcome(r *conf.Driver, a *item.Address, p *forwardParser,
 		kids = e.generatedAddresses(r, a, p.out, g)
 	}
 	if frc == ffBlackhole || frc == ffDelivered && len(kids) == 0 {
-		if !e.Verify && !e.Test {
-			what := "discarded"
-			if frc == ffBlackhole {
-				what = ":blackhole:"
-			}
-			e.logf("=> %s <%s> R=%s", what, a.Address, r.Name)
-		}
-		return item.Discard, nil
+		return item.Discard, nil // the delivery logs "=> :blackhole:"
 	}
 	if len(kids) == 0 {
 		return item.Decline, nil

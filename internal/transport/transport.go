@@ -48,6 +48,10 @@ type Env struct {
 	// writes): Exim's return file, opened by the delivery process when
 	// the transport keeps output (KeepsOutput); nil: output is dropped.
 	ReturnFile *os.File
+	// Msglog adds a line (without time stamp) to the message log, for
+	// what a transport writes there itself (the smtp transport's host
+	// errors); nil: nothing is written.
+	Msglog func(text string)
 	// DeferDirSync: a local transport that makes a directory entry (a
 	// Maildir file) leaves the directory's fsync to the caller, naming
 	// the directory in the address's SyncDir; the caller shares one

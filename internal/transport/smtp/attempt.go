@@ -63,7 +63,7 @@ func (d *delivery) attemptHost(h *host, iface string, hasNext bool) (int, bool) 
 }
 
 // writeLogs is write_logs: "H=name [ip]: message[: strerror]" or
-// "H=name [ip] strerror" in the main log.
+// "H=name [ip] strerror" in the main log and the message log.
 func (d *delivery) writeLogs(h *host, msg string, errno int) {
 	line := fmt.Sprintf("H=%s [%s]", h.Name, h.Address)
 	if d.env.Log != nil && d.env.Log.Selector().Has(eximlog.OutgoingPort) {
@@ -78,6 +78,9 @@ func (d *delivery) writeLogs(h *host, msg string, errno int) {
 		line += " " + errstr(errno)
 	}
 	d.logMain(line)
+	if d.env.Msglog != nil {
+		d.env.Msglog(line)
+	}
 }
 
 // errstr is exim_errstr: strerror for system errors, a word for Exim's.

@@ -1,0 +1,54 @@
+package deliver
+
+import (
+	"exigo/internal/bounce"
+	"exigo/internal/item"
+)
+
+// Freezing, as Exim's post_process_one decides it: a router or transport
+// asking for it (self = freeze, host_find_failed = freeze, a pipe's
+// freeze_exec_fail) on a deferral, or a failure nobody can be told of
+// (a bounce's own failure without errors_to) unless errors are being
+// ignored (ignore_bounce_errors_after has passed). Such a failure stays
+// on the queue as a deferral. The message is frozen at the end of the
+// attempt ("Frozen" and "*** Frozen" lines, -frozen in the -H file).
+
+// failOrFreeze records a failed address: failed, or kept for a frozen
+// message.
+func (r *attempt) failOrFreeze(a *item.Address) {
+	if r.h.Sender == "" && bounce.IgnoreBounceErrors(r.d.Config, r.h, r.d.now()) {
+		a.IgnoreError = true
+	}
+	if !a.IgnoreError && (a.Freeze || r.h.Sender == "" && a.ErrorsTo == "") {
+		info := ""
+		if !a.Freeze {
+			info = " (delivery error message)"
+			if r.h.Local && !r.h.LocalError {
+				info = " (message created with -f <>)"
+			}
+		}
+		r.freezeMessage(info)
+		r.deferred = append(r.deferred, a)
+		return
+	}
+	r.failed = append(r.failed, a)
+}
+
+// freezeMessage notes that the attempt ends with the message frozen;
+// the first reason given is the one logged.
+func (r *attempt) freezeMessage(info string) {
+	if !r.freeze {
+		r.freeze, r.frozenInfo = true, info
+	}
+}
+
+// logFrozen writes the freezing ("*** Frozen" in the message log has no
+// time stamp, as in Exim) and marks the -H file.
+func (r *attempt) logFrozen() {
+	if !r.freeze {
+		return
+	}
+	r.msglogRaw("*** Frozen" + r.frozenInfo)
+	r.d.Log.Main(r.id, "Frozen"+r.frozenInfo)
+	r.h.Frozen, r.h.FrozenAt = true, r.d.now()
+}
