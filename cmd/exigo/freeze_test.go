@@ -3,6 +3,7 @@ package main_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -53,5 +54,61 @@ func TestFreezingLikeExim(t *testing.T) {
 				t.Errorf("-H file not frozen:\n%s", h)
 			}
 		})
+	}
+}
+
+// freezeTellConf: the remote domain's host is this machine (self =
+// freeze), everything else goes to one mailbox, freeze_tell included.
+const freezeTellConf = `qualify_domain = test.ex
+freeze_tell = admin@test.ex
+begin routers
+remote:
+  driver = manualroute
+  domains = remote.test
+  route_list = * 127.0.0.1
+  transport = smtp
+all:
+  driver = accept
+  transport = box
+begin transports
+smtp:
+  driver = smtp
+  port = 2
+box:
+  driver = appendfile
+  file = DIR/mbox
+  user = nobody
+begin retry
+* * F,1h,10m
+`
+
+var mboxNoise = regexp.MustCompile(`1x[\w-]{14}|\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}|\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}`)
+
+// freeze_tell gets Exim's "Message frozen" notice, delivered like
+// Exim's (the mailbox files match but for ids and dates).
+func TestFreezeTellLikeExim(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (deliveries as nobody, Exim under -C)")
+	}
+	bin := buildExigo(t)
+	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
+		os.Chmod(p, 0o755)
+	}
+	msg := "Subject: t\nMessage-Id: <orig@test.ex>\n\nbody\n"
+	args := []string{"-odi", "-f", "sender@test.ex", "far@remote.test"}
+	e := eximtest.New(t, freezeTellConf)
+	e.Run(msg, args...)
+	dir := t.TempDir()
+	os.Chmod(dir, 0o777)
+	if out, err := runExigoConf(bin, exigoConf(t, dir, freezeTellConf), msg, args...); err != nil {
+		t.Fatalf("exigo: %v\n%s", err, out)
+	}
+	want := mboxNoise.ReplaceAllString(readFile(t, filepath.Join(e.Dir, "mbox")), "X")
+	got := mboxNoise.ReplaceAllString(readFile(t, filepath.Join(dir, "mbox")), "X")
+	if got != want || !strings.Contains(got, "Subject: Message frozen") {
+		t.Errorf("freeze_tell mailbox\n got:\n%q\nwant (Exim's):\n%q", got, want)
+	}
+	if got, want := orderedLog(t, filepath.Join(dir, "mainlog"), dir), orderedLog(t, filepath.Join(e.Dir, "mainlog"), e.Dir); !slices.Equal(got, want) {
+		t.Errorf("main log\n got %q\nwant %q (Exim's)", got, want)
 	}
 }

@@ -33,6 +33,7 @@ func (r *run) newDeliverer(cfg *conf.Config, sp *spool.Spool, lg *eximlog.Logger
 	d.Bounce = bounceFunc(cfg, lg, base, submit)
 	d.Warn = warnFunc(cfg, lg, base, submit)
 	d.TransportWarn = transportWarnFunc(cfg, lg, base, submit)
+	d.FreezeTell = freezeTellFunc(cfg, lg, base, submit)
 	d.Frozen = frozenFunc(cfg)
 	rdb := &retryDB{dir: sp.Dir}
 	d.Retry = retryFunc(cfg, rdb, lg, base)

@@ -102,6 +102,17 @@ func transportWarnFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand
 	}
 }
 
+// freezeTellFunc sends freeze_tell's "Message frozen" notice as a new
+// local message from <>.
+func freezeTellFunc(cfg *conf.Config, lg *eximlog.Logger, base func() *expand.Context, submit *smtpd.Server) func(*transport.Message, []*item.Address, string) {
+	return func(msg *transport.Message, deferred []*item.Address, info string) {
+		n := bounce.FreezeTell(cfg, base(), msg, deferred, info, time.Now())
+		if err := queueNotice(lg, submit, msg.ID, n, false); err != nil {
+			lg.Main(msg.ID, "freeze_tell message not sent: "+err.Error())
+		}
+	}
+}
+
 // frozenFunc applies timeout_frozen_after, ignore_bounce_errors_after,
 // auto_thaw and forced thaws to a frozen message.
 func frozenFunc(cfg *conf.Config) func(*spool.Header, deliver.Options) (bool, bool, string) {

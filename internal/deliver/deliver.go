@@ -52,6 +52,10 @@ type Deliverer struct {
 	// Warn sends a delay warning when one is due and returns the new
 	// warning count for the -H file (0: none sent).
 	Warn func(msg *transport.Message, deferred []*item.Address) int
+	// FreezeTell tells freeze_tell that the message was frozen (info is
+	// the freezing's detail), listing the deferred addresses; nil: no one
+	// is told.
+	FreezeTell func(msg *transport.Message, deferred []*item.Address, info string)
 	// TransportWarn sends a transport's warning message (the quota
 	// warning); nil: none sent.
 	TransportWarn TransportWarnFunc

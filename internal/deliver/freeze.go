@@ -42,11 +42,19 @@ func (r *attempt) freezeMessage(info string) {
 	}
 }
 
-// logFrozen writes the freezing ("*** Frozen" in the message log has no
-// time stamp, as in Exim) and marks the -H file.
+// logFrozen tells freeze_tell (not for a bounce, which could loop),
+// writes the freezing ("*** Frozen" in the message log has no time
+// stamp, as in Exim) and marks the -H file.
 func (r *attempt) logFrozen() {
 	if !r.freeze {
 		return
+	}
+	if r.d.FreezeTell != nil && r.d.Config.String("freeze_tell") != "" && !r.h.LocalError {
+		chain := make([]*item.Address, len(r.deferred))
+		for i, a := range r.deferred {
+			chain[len(r.deferred)-1-i] = a
+		}
+		r.d.FreezeTell(r.msg, chain, r.frozenInfo)
 	}
 	r.msglogRaw("*** Frozen" + r.frozenInfo)
 	r.d.Log.Main(r.id, "Frozen"+r.frozenInfo)
