@@ -10,12 +10,17 @@ import (
 )
 
 // buildExigo compiles the real binary once per test run.
+// buildExigo builds the binary into a directory that delivery workers
+// (run as nobody when the tests run as root) can reach.
 func buildExigo(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "exigo")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
+		os.Chmod(p, 0o755)
 	}
 	return bin
 }

@@ -91,9 +91,6 @@ func runAs(t *testing.T, dir, bin string, stdin string, args ...string) string {
 // extra information.
 func TestRemoteDelivery(t *testing.T) {
 	bin := buildExigo(t)
-	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
-		os.Chmod(p, 0o755)
-	}
 	b := startDaemon(t, bin, receiverConf)
 	os.WriteFile(filepath.Join(b.data, "defer-flag"), nil, 0o644)
 	var port int

@@ -20,9 +20,6 @@ import (
 // three as coming from one client port.
 func TestWaitingMessagesShareConnection(t *testing.T) {
 	bin := buildExigo(t)
-	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
-		os.Chmod(p, 0o755)
-	}
 	b := startDaemon(t, bin, "log_selector = +incoming_port\n"+receiverConf)
 	b.stop()
 	var port int

@@ -47,9 +47,6 @@ func TestWorkerServesDeliveriesSideBySide(t *testing.T) {
 		t.Skip("needs root (deliveries as nobody)")
 	}
 	bin := buildExigo(t)
-	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
-		os.Chmod(p, 0o755) // the worker runs it as nobody
-	}
 	d := startDaemon(t, bin, workersConf)
 	for p := d.data; p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
 		os.Chmod(p, 0o755)
