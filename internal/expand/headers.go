@@ -1,9 +1,9 @@
 package expand
 
 import (
-	"encoding/base64"
 	"strings"
-	"unicode/utf8"
+
+	"exigo/internal/expand/funcs"
 )
 
 // headerInsertMax is Exim's header_insert_maxlen: longer concatenations
@@ -141,136 +141,9 @@ func messageHeaders(lines []string, raw bool) string {
 	return decode2047(joinProcessed(lines, false), "")
 }
 
-// decode2047 decodes RFC 2047 encoded words, converting them to charset
-// when it can ("" leaves the bytes as they were encoded). Words longer
-// than 75 characters are left alone, as Exim's check_rfc2047_length does.
+// decode2047 decodes RFC 2047 encoded words for a header expansion, as
+// Exim's find_header does: converted to charset ("" leaves the bytes),
+// binary zeros as '?', words over 75 characters left alone.
 func decode2047(s, charset string) string {
-	if !strings.Contains(s, "=?") {
-		return s
-	}
-	var b strings.Builder
-	pendingSpace := ""
-	lastWasWord := false
-	for len(s) > 0 {
-		i := strings.Index(s, "=?")
-		if i < 0 {
-			b.WriteString(pendingSpace)
-			b.WriteString(s)
-			break
-		}
-		gap := s[:i]
-		decoded, n, ok := decodeWord(s[i:], charset)
-		if !ok {
-			b.WriteString(pendingSpace)
-			b.WriteString(s[:i+2])
-			pendingSpace, lastWasWord = "", false
-			s = s[i+2:]
-			continue
-		}
-		if !(lastWasWord && strings.Trim(gap, " \t\r\n") == "") {
-			b.WriteString(pendingSpace)
-			b.WriteString(gap)
-		}
-		pendingSpace = ""
-		b.WriteString(decoded)
-		lastWasWord = true
-		s = s[i+n:]
-		j := 0
-		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n') {
-			j++
-		}
-		pendingSpace, s = s[:j], s[j:]
-	}
-	return b.String()
-}
-
-// decodeWord decodes one "=?charset?enc?text?=" at the start of s.
-func decodeWord(s, target string) (string, int, bool) {
-	parts := strings.SplitN(s[2:], "?", 3)
-	if len(parts) < 3 || len(parts[1]) != 1 {
-		return "", 0, false
-	}
-	end := strings.Index(parts[2], "?=")
-	if end < 0 {
-		return "", 0, false
-	}
-	text := parts[2][:end]
-	n := 2 + len(parts[0]) + 1 + 1 + 1 + end + 2
-	if n > 75 || strings.ContainsAny(text, " \t") {
-		return "", 0, false
-	}
-	var raw []byte
-	switch parts[1][0] | 0x20 {
-	case 'q':
-		raw = decodeQ(text)
-	case 'b':
-		d, err := base64.StdEncoding.DecodeString(text)
-		if err != nil {
-			return "", 0, false
-		}
-		raw = d
-	default:
-		return "", 0, false
-	}
-	cs := parts[0]
-	if k := strings.IndexByte(cs, '*'); k >= 0 {
-		cs = cs[:k] // RFC 2231 language suffix
-	}
-	return convertCharset(raw, cs, target), n, true
-}
-
-func decodeQ(text string) []byte {
-	var out []byte
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case c == '_':
-			out = append(out, ' ')
-		case c == '=' && i+2 < len(text) && isXDigit(text[i+1]) && isXDigit(text[i+2]):
-			out = append(out, byte(hexVal(text[i+1])<<4|hexVal(text[i+2])))
-			i += 2
-		default:
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// convertCharset handles the conversions that need no tables: between
-// UTF-8 and ISO-8859-1 / US-ASCII. Anything else is left as it is.
-func convertCharset(raw []byte, from, to string) string {
-	if to == "" || strings.EqualFold(from, to) {
-		return string(raw)
-	}
-	fromLatin := isLatin1(from)
-	toUTF8 := strings.EqualFold(to, "utf-8") || strings.EqualFold(to, "utf8")
-	switch {
-	case fromLatin && toUTF8:
-		var b strings.Builder
-		for _, c := range raw {
-			b.WriteRune(rune(c))
-		}
-		return b.String()
-	case isUTF8Name(from) && isLatin1(to):
-		var b strings.Builder
-		for s := string(raw); s != ""; {
-			r, n := utf8.DecodeRuneInString(s)
-			if r > 0xff {
-				r = '?'
-			}
-			b.WriteByte(byte(r))
-			s = s[n:]
-		}
-		return b.String()
-	}
-	return string(raw)
-}
-
-func isLatin1(cs string) bool {
-	cs = strings.ToLower(cs)
-	return cs == "iso-8859-1" || cs == "latin1" || cs == "us-ascii" || cs == "iso8859-1"
-}
-
-func isUTF8Name(cs string) bool {
-	return strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8")
+	return funcs.DecodeRFC2047(s, funcs.RFC2047Decoding{LenCheck: true, Charset: charset, Zero: '?'})
 }
