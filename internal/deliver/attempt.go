@@ -83,7 +83,9 @@ func (r *attempt) routeAll() {
 			if r.opt.GiveUpReason != "" {
 				a.Message = r.opt.GiveUpReason
 			}
-			r.fail(a)
+			// Never frozen: a cancelled bounce's addresses just go.
+			r.failed = append(r.failed, a)
+			r.logFailure(a)
 			continue
 		}
 		if a.Transport != "" && (a.Pipe != "" || a.File != "") {
