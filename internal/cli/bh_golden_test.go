@@ -15,9 +15,7 @@ import (
 )
 
 // bhKnownFailing lists dialogues exigo does not match yet, with why.
-var bhKnownFailing = map[string]string{
-	"tls_starttls_accepted": "with no tls_certificate Exim 4.96 makes a self-signed certificate, answers 220 and logs GnuTLS's handshake error; exigo answers 454 TLS currently unavailable",
-}
+var bhKnownFailing = map[string]string{}
 
 // bhDialogue is one directory of testdata/bh.
 type bhDialogue struct {

@@ -121,6 +121,14 @@ func (s *session) cmdStartTLS() int {
 	s.incompleteTransaction("STARTTLS")
 	s.resetMessage()
 	s.nonmailFree["starttls"] = false
+	if s.conn == nil && s.srv.HostCheck {
+		// -bh: Exim goes ahead, and its TLS library cannot read the
+		// handshake from standard input.
+		s.printf("220 TLS go ahead\r\n")
+		s.w.Flush()
+		s.tlsFailed("Error in the pull function.")
+		return doneDrop
+	}
 	if s.conn == nil || s.srv.TLS == nil {
 		s.printf("454 TLS currently unavailable\r\n")
 		return goOn
@@ -134,8 +142,7 @@ func (s *session) cmdStartTLS() int {
 	s.w.Flush()
 	tc := tls.Server(s.conn, s.srv.TLS)
 	if err := tc.Handshake(); err != nil {
-		s.srv.Log.Main("", fmt.Sprintf("TLS error on connection from %s (SSL_accept): %s", s.fullHost(false), err))
-		s.notQuit("tls-failed", "", "")
+		s.tlsFailed(err.Error())
 		return doneDrop
 	}
 	st := tc.ConnectionState()
@@ -157,6 +164,13 @@ func (s *session) cmdStartTLS() int {
 	s.authName, s.authPubName, s.authID = "", "", ""
 	s.protocol = s.protocolName()
 	return goOn
+}
+
+// tlsFailed logs a failed server handshake as Debian's Exim (GnuTLS)
+// does; the connection is then dropped.
+func (s *session) tlsFailed(reason string) {
+	s.srv.Log.Main("", fmt.Sprintf("TLS error on connection from %s (gnutls_handshake): %s", s.fullHost(false), reason))
+	s.notQuit("tls-failed", "", "")
 }
 
 // cipherName is Exim's X= text for a Go TLS connection, in the OpenSSL
