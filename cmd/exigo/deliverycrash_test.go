@@ -150,8 +150,13 @@ box:
 }
 
 func sendIDMessage(c net.Conn, r *bufio.Reader, mid string) error {
+	return sendIDMessageTo(c, r, "u@myhost.test.ex", mid)
+}
+
+// sendIDMessageTo sends one message with Message-Id mid to rcpt.
+func sendIDMessageTo(c net.Conn, r *bufio.Reader, rcpt, mid string) error {
 	c.SetDeadline(time.Now().Add(5 * time.Second))
-	fmt.Fprintf(c, "MAIL FROM:<s@example.org>\r\nRCPT TO:<u@myhost.test.ex>\r\nDATA\r\n")
+	fmt.Fprintf(c, "MAIL FROM:<s@example.org>\r\nRCPT TO:<%s>\r\nDATA\r\n", rcpt)
 	for i := 0; i < 3; i++ {
 		l, err := readReply(r)
 		if err != nil {
