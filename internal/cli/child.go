@@ -91,6 +91,7 @@ func serveRequest(d *deliver.Deliverer, req *childRequest, data, returnFile *os.
 		return io.NopCloser(io.NewSectionReader(data, offset, fi.Size()-offset)), nil
 	}
 	dd.RunLocal(req.Transport, h, body, req.Addresses, returnFile)
+	deliver.SyncDirs(req.Addresses) // as the user, before replying
 	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
 		if l = strings.TrimPrefix(l, "LOG: "); l != "" {
 			rep.Logs = append(rep.Logs, l)

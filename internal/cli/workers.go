@@ -140,9 +140,11 @@ func (p *workerPool) runAs(uid, gid int, initGroups bool, name string, msg *tran
 		p.lg.Main("", l)
 	}
 	for i, a := range addrs {
-		parent := a.Parent
+		// The reply gives the outcome; what this process set up, and
+		// acts on as root, stays its own (a worker runs as the user).
+		parent, ret := a.Parent, a.ReturnFile
 		*a = *rep.Addresses[i]
-		a.Parent = parent
+		a.Parent, a.ReturnFile, a.SyncDir = parent, ret, ""
 	}
 	return nil
 }
@@ -225,13 +227,16 @@ func (p *workerPool) start(key credKey) (*worker, error) {
 	return w, nil
 }
 
+// stop closes the worker's socket: it leaves once the deliveries it has
+// under way are done. It is killed only if it outlasts the backstop, as
+// killing it sooner could cut a mailbox append short.
 func (w *worker) stop() {
-	w.conn.Close() // the worker leaves once its deliveries are done
+	w.conn.Close()
 	done := make(chan struct{})
 	go func() { w.cmd.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
+	case <-time.After(workerCallLimit):
 		w.cmd.Process.Kill()
 		<-done
 	}
@@ -301,8 +306,12 @@ func (w *worker) call(r *childRequest, files []*os.File) (*childReply, error) {
 		}
 		return rep, nil
 	case <-limit.C:
-		w.fail(errors.New("delivery process: no reply"))
-		return nil, w.failed()
+		// Only this call gives up: the worker's other deliveries go on
+		// (a late reply for it is dropped).
+		w.mu.Lock()
+		delete(w.pending, r.ID)
+		w.mu.Unlock()
+		return nil, errors.New("delivery process: no reply")
 	}
 }
 
@@ -317,7 +326,13 @@ func (w *worker) send(r *childRequest, files []*os.File) error {
 	for i, f := range files {
 		fds[i] = int(f.Fd())
 	}
-	_, _, err = w.conn.WriteMsgUnix(frame(req), syscall.UnixRights(fds...), nil)
+	f := frame(req)
+	n, _, err := w.conn.WriteMsgUnix(f, syscall.UnixRights(fds...), nil)
+	if err == nil && n < len(f) {
+		// A stream socket may take a large frame in parts; the
+		// descriptors went with the first.
+		_, err = w.conn.Write(f[n:])
+	}
 	return err
 }
 

@@ -54,7 +54,13 @@ func TestWorkerCallsShareTheConnection(t *testing.T) {
 		wg.Add(1)
 		go func(name string) {
 			defer wg.Done()
-			rep, err := w.call(&childRequest{Transport: name, Addresses: []*item.Address{item.New("a@b.c")}}, []*os.File{data})
+			// One request is large (1 MiB of header): the socket takes
+			// it in parts.
+			var header []byte
+			if name == "c" {
+				header = make([]byte, 1<<20)
+			}
+			rep, err := w.call(&childRequest{Transport: name, Header: header, Addresses: []*item.Address{item.New("a@b.c")}}, []*os.File{data})
 			if err != nil || len(rep.Logs) != 1 || rep.Logs[0] != name {
 				t.Errorf("call %s: %+v %v", name, rep, err)
 			}

@@ -23,7 +23,7 @@ func (d *Deliverer) RunLocal(transportName string, h *spool.Header, body func() 
 		return
 	}
 	msg := &transport.Message{ID: h.ID, Header: h, Body: body}
-	// The parent fsyncs new directory entries (deliverLocal).
+	// New directory entries are synced by the caller, shared (SyncDirs).
 	env := &transport.Env{Config: d.Config, Log: d.Log, Now: d.Now, Spool: d.Spool, ReturnFile: returnFile, DeferDirSync: true}
 	env.Ctx = d.addressContext(h, addrs[0])
 	t.Deliver(env, msg, addrs)
