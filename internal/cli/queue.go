@@ -80,9 +80,10 @@ func newQueueRunner(d *deliver.Deliverer, max int) *queueRunner {
 // deliverAccepted delivers a message just accepted: at once, before
 // the caller goes on, under -odi and -odf (Exim's synchronous delivery,
 // which the bounces a delivery sends inherit: one is delivered before
-// its parent's "Completed"), else in the background.
+// its parent's "Completed"), else in the background. The daemon never
+// waits, as Exim's forks a delivery process whatever -od says.
 func (r *run) deliverAccepted(q *queueRunner, id string, background bool) {
-	if !background && (r.opts.DeliveryMode == "i" || r.opts.DeliveryMode == "f") {
+	if !background && r.opts.Mode != ModeDaemon && (r.opts.DeliveryMode == "i" || r.opts.DeliveryMode == "f") {
 		q.deliver(id, deliver.Options{})
 		return
 	}
@@ -121,12 +122,17 @@ func (q *queueRunner) runQueue(opt deliver.Options, pid int) {
 	detail := queueRunDetail(pid, opt, q.sel)
 	q.d.Log.Main("", "Start queue run: "+detail)
 	// With -R or -S, the first message taken is delivered as if forced
-	// (Exim's queue_run: its retry times are overridden).
+	// (Exim's queue_run: its retry times are overridden); a frozen one
+	// left alone does not use that up.
 	first := opt
 	first.Force = first.Force || !q.sel.empty()
 	for _, id := range ids {
-		if q.selected(id) {
-			q.start(id, first)
+		taken, frozen := q.selected(id)
+		if !taken {
+			continue
+		}
+		q.start(id, first)
+		if !frozen || opt.Thaw {
 			first = opt
 		}
 	}
@@ -261,11 +267,15 @@ func (r *run) messageOp(sp *spool.Spool, lg *eximlog.Logger, id, who string) err
 	return nil
 }
 
-// selected applies -R and -S to a queued message.
-func (q *queueRunner) selected(id string) bool {
+// selected applies -R and -S to a queued message, and says whether it
+// is frozen (known only when there is a selection).
+func (q *queueRunner) selected(id string) (taken, frozen bool) {
 	if q.sel.empty() {
-		return true
+		return true, false
 	}
 	h, err := q.d.Spool.ReadHeader(id)
-	return err == nil && q.sel.takes(h)
+	if err != nil {
+		return false, false
+	}
+	return q.sel.takes(h), h.Frozen
 }

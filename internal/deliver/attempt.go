@@ -143,7 +143,7 @@ func (r *attempt) fail(a *item.Address) {
 func (r *attempt) deferAddress(a *item.Address) {
 	r.deferred = append(r.deferred, a)
 	if a.Freeze {
-		r.freezeMessage("")
+		r.freeze = true // a deferral gives no reason (Exim's frozen_info)
 	}
 	r.logDeferral(a)
 }

@@ -27,19 +27,11 @@ func (r *attempt) failOrFreeze(a *item.Address) {
 				info = " (message created with -f <>)"
 			}
 		}
-		r.freezeMessage(info)
+		r.freeze, r.frozenInfo = true, info // the last failure's reason wins
 		r.deferred = append(r.deferred, a)
 		return
 	}
 	r.failed = append(r.failed, a)
-}
-
-// freezeMessage notes that the attempt ends with the message frozen;
-// the first reason given is the one logged.
-func (r *attempt) freezeMessage(info string) {
-	if !r.freeze {
-		r.freeze, r.frozenInfo = true, info
-	}
 }
 
 // logFrozen tells freeze_tell (not for a bounce, which could loop),

@@ -121,9 +121,9 @@ func (s *session) cmdStartTLS() int {
 	s.incompleteTransaction("STARTTLS")
 	s.resetMessage()
 	s.nonmailFree["starttls"] = false
-	if s.conn == nil && s.srv.HostCheck {
-		// -bh: Exim goes ahead, and its TLS library cannot read the
-		// handshake from standard input.
+	if s.conn == nil {
+		// -bh, -bs: Exim goes ahead, and its TLS library cannot read
+		// the handshake from standard input.
 		s.printf("220 TLS go ahead\r\n")
 		s.w.Flush()
 		s.tlsFailed("Error in the pull function.")
@@ -169,7 +169,11 @@ func (s *session) cmdStartTLS() int {
 // tlsFailed logs a failed server handshake as Debian's Exim (GnuTLS)
 // does; the connection is then dropped.
 func (s *session) tlsFailed(reason string) {
-	s.srv.Log.Main("", fmt.Sprintf("TLS error on connection from %s (gnutls_handshake): %s", s.fullHost(false), reason))
+	from := s.fullHost(false)
+	if from == "" {
+		from = s.peer.Ident // -bs: the caller's login
+	}
+	s.srv.Log.Main("", fmt.Sprintf("TLS error on connection from %s (gnutls_handshake): %s", from, reason))
 	s.notQuit("tls-failed", "", "")
 }
 
