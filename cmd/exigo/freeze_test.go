@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"exigo/internal/transport/eximtest"
 )
@@ -104,5 +105,43 @@ func TestFreezeTellLikeExim(t *testing.T) {
 	}
 	if got, want := orderedLog(t, filepath.Join(dir, "mainlog"), dir), orderedLog(t, filepath.Join(e.Dir, "mainlog"), e.Dir); !slices.Equal(got, want) {
 		t.Errorf("main log\n got %q\nwant %q (Exim's)", got, want)
+	}
+}
+
+// -Mg as Exim does it: "cancelled by <login>" and no "**" lines; a
+// normal message's sender gets a bounce; a frozen bounce is thawed
+// ("Unfrozen by forced delivery") and just goes.
+func TestGiveUpLikeExim(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (deliveries as nobody, Exim under -C)")
+	}
+	bin := buildExigo(t)
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"queued message", []string{"-odq", "-f", "sender@test.ex", "good@test.ex"}},
+		{"frozen bounce", []string{"-odi", "-f", "", "bad@test.ex"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			msg := "Subject: t\n\nbody\n"
+			e := eximtest.New(t, bounceOrderConf)
+			e.Run(msg, c.args...)
+			e.Run("", "-Mg", onlyMessage(t, filepath.Join(e.Dir, "spool")))
+			time.Sleep(500 * time.Millisecond) // Exim's bounce delivery runs in the background
+			dir := t.TempDir()
+			openToWorkers(dir)
+			os.Chmod(dir, 0o777)
+			conf := exigoConf(t, dir, bounceOrderConf)
+			if out, err := runExigoConf(bin, conf, msg, c.args...); err != nil {
+				t.Fatalf("exigo: %v\n%s", err, out)
+			}
+			if out, err := runExigoConf(bin, conf, "", "-Mg", onlyMessage(t, filepath.Join(dir, "spool"))); err != nil || len(out) > 0 {
+				t.Fatalf("exigo -Mg: %v\n%s", err, out)
+			}
+			if got, want := comparableLog(t, filepath.Join(dir, "mainlog"), dir), comparableLog(t, filepath.Join(e.Dir, "mainlog"), e.Dir); !slices.Equal(got, want) {
+				t.Errorf("main log\n got %q\nwant %q (Exim's)", got, want)
+			}
+		})
 	}
 }

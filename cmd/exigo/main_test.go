@@ -19,10 +19,16 @@ func buildExigo(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	for p := filepath.Dir(bin); p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
+	openToWorkers(filepath.Dir(bin))
+	return bin
+}
+
+// openToWorkers makes dir and its parents up to the temporary directory
+// reachable by delivery workers (nobody).
+func openToWorkers(dir string) {
+	for p := dir; p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
 		os.Chmod(p, 0o755)
 	}
-	return bin
 }
 
 func runExigo(t *testing.T, bin, stdin string, args ...string) (string, string, int) {

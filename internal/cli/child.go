@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,12 @@ type childReply struct {
 func (r *run) childArgs() []string {
 	var args []string
 	if r.opts.ConfigFile != "" {
-		args = append(args, "-C", r.opts.ConfigFile)
+		// Workers run in "/": a relative -C must not change meaning.
+		conf := r.opts.ConfigFile
+		if abs, err := filepath.Abs(conf); err == nil {
+			conf = abs
+		}
+		args = append(args, "-C", conf)
 	}
 	for _, name := range r.opts.DefineList {
 		args = append(args, "-D"+name+"="+r.opts.Defines[name])

@@ -181,10 +181,11 @@ func (r *run) queueAction() int {
 	// Bounces and warnings queued meanwhile are delivered at once, as
 	// Exim's delivery process does: wait for them before leaving.
 	defer q.wg.Wait()
-	// -M thaws a frozen message before delivering it; -qff does too.
-	opt := deliver.Options{Force: r.opts.QueueForce > 0 || r.opts.MsgAction == "M",
-		Thaw:   r.opts.QueueForce > 1 || r.opts.MsgAction == "M",
-		GiveUp: r.opts.MsgAction == "Mg"}
+	// -M and -Mg thaw a frozen message first; -qff does too.
+	msg := r.opts.MsgAction == "M" || r.opts.MsgAction == "Mg"
+	opt := deliver.Options{Force: r.opts.QueueForce > 0 || msg,
+		Thaw:   r.opts.QueueForce > 1 || msg,
+		GiveUp: r.opts.MsgAction == "Mg", GiveUpBy: currentLogin()}
 	if r.opts.MsgAction == "M" || r.opts.MsgAction == "Mg" {
 		for _, id := range r.opts.Args {
 			q.deliver(id, opt)

@@ -79,13 +79,7 @@ func (r *attempt) routeAll() {
 		}
 		seen[a.Unique] = true
 		if r.opt.GiveUp {
-			a.Result, a.Message = item.Fail, "delivery cancelled by administrator"
-			if r.opt.GiveUpReason != "" {
-				a.Message = r.opt.GiveUpReason
-			}
-			// Never frozen: a cancelled bounce's addresses just go.
-			r.failed = append(r.failed, a)
-			r.logFailure(a)
+			r.cancel(a)
 			continue
 		}
 		if a.Transport != "" && (a.Pipe != "" || a.File != "") {

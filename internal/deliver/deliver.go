@@ -82,11 +82,14 @@ type Deliverer struct {
 type Options struct {
 	Force bool // -M, -qf: ignore retry times and freezing
 	Thaw  bool // -qff: deliver frozen messages too
-	// GiveUp is -Mg: every undelivered address fails, "delivery
-	// cancelled by administrator", and is reported to the sender.
-	GiveUp bool
-	// GiveUpReason replaces "delivery cancelled by administrator".
-	GiveUpReason string
+	// GiveUp is -Mg: "cancelled by <GiveUpBy>" is logged and every
+	// undelivered address fails, "delivery cancelled by administrator",
+	// reported to the sender (a bounce's just go), with no "**" lines.
+	GiveUp   bool
+	GiveUpBy string // the caller's login
+	// timedOut: timeout_frozen_after cancelled the message (already
+	// logged); the addresses fail "delivery cancelled; message timed out".
+	timedOut bool
 	// Continue: this delivery continues down a connection left open by
 	// the delivery of another message (Exim's -MC).
 	Continue *transport.Continuation
@@ -134,12 +137,15 @@ func (d *Deliverer) Deliver(id string, opt Options) error {
 		}
 		switch {
 		case cancel:
-			opt.GiveUp, opt.GiveUpReason = true, line
+			opt.GiveUp, opt.timedOut = true, true
 		case !thaw:
 			d.Spool.AppendMsglog(id, nonEmpty(received))
 			return nil
 		}
 		h.Frozen = false
+	}
+	if opt.GiveUp && !opt.timedOut {
+		d.Log.Main(id, "cancelled by "+opt.GiveUpBy)
 	}
 	run := &attempt{d: d, h: h, id: id, msg: d.message(h), opt: opt, received: received}
 	run.routeAll()

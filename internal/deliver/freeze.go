@@ -52,3 +52,19 @@ func (r *attempt) logFrozen() {
 	r.d.Log.Main(r.id, "Frozen"+r.frozenInfo)
 	r.h.Frozen, r.h.FrozenAt = true, r.d.now()
 }
+
+// cancel fails an address of a cancelled message (-Mg, or
+// timeout_frozen_after) as Exim does: no "**" line (the cancellation was
+// logged), reported to the sender, or just dropped for a bounce; never
+// frozen.
+func (r *attempt) cancel(a *item.Address) {
+	a.Result, a.Message = item.Fail, "delivery cancelled by administrator"
+	if r.opt.timedOut {
+		a.Message = "delivery cancelled; message timed out"
+	}
+	if r.h.Sender == "" {
+		r.note(a.Unique)
+		return
+	}
+	r.failed = append(r.failed, a)
+}
