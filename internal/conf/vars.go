@@ -33,6 +33,9 @@ func (c *Config) Var(name string) (string, bool) {
 		return c.String("headers_charset"), true
 	case "print_topbitchars":
 		return strconv.FormatBool(c.Bool("print_topbitchars")), true
+	case "check_rfc2047_length":
+		// Read by the expander's RFC 2047 decoding, like headers_charset.
+		return strconv.FormatBool(c.Bool("check_rfc2047_length")), true
 	case "exim_uid":
 		return strconv.Itoa(os.Geteuid()), true
 	case "exim_gid":

@@ -69,7 +69,7 @@ func (e *expander) header(prefix, hname string) (string, bool, bool) {
 			charset = cs
 		}
 	}
-	return decode2047(v, charset), true, true
+	return e.decode2047(v, charset), true, true
 }
 
 func joinRaw(texts []string) string {
@@ -134,16 +134,23 @@ func joinProcessed(texts []string, comma bool) string {
 // messageHeaders is $message_headers (trimmed lines joined by newlines,
 // encoded words decoded without charset translation) or, raw, the lines
 // as they are.
-func messageHeaders(lines []string, raw bool) string {
+func (e *expander) messageHeaders(lines []string, raw bool) string {
 	if raw {
 		return joinRaw(lines)
 	}
-	return decode2047(joinProcessed(lines, false), "")
+	return e.decode2047(joinProcessed(lines, false), "")
 }
 
 // decode2047 decodes RFC 2047 encoded words for a header expansion, as
 // Exim's find_header does: converted to charset ("" leaves the bytes),
-// binary zeros as '?', words over 75 characters left alone.
-func decode2047(s, charset string) string {
-	return funcs.DecodeRFC2047(s, funcs.RFC2047Decoding{LenCheck: true, Charset: charset, Zero: '?'})
+// binary zeros as '?', words over 75 characters left alone unless
+// check_rfc2047_length is false.
+func (e *expander) decode2047(s, charset string) string {
+	check := true
+	if e.c.Vars != nil {
+		if v, _, ok := e.c.Vars.Var("check_rfc2047_length"); ok {
+			check = v != "false"
+		}
+	}
+	return funcs.DecodeRFC2047(s, funcs.RFC2047Decoding{LenCheck: check, Charset: charset, Zero: '?'})
 }

@@ -85,7 +85,7 @@ func opRFC2047(e *expander, _, _ string, sub arg) (string, bool, error) {
 }
 
 func opRFC2047d(e *expander, _, _ string, sub arg) (string, bool, error) {
-	return decode2047(sub.s, e.headersCharset()), sub.t, nil
+	return e.decode2047(sub.s, e.headersCharset()), sub.t, nil
 }
 
 // itemAuthresults is ${authresults{id}}; without authentication results

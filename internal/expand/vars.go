@@ -42,7 +42,7 @@ func (e *expander) findVar(name string, skip bool) (string, bool, bool) {
 			return e.replyAddress(), true, true
 		case "message_headers", "message_headers_raw":
 			if all, ok := e.c.Headers.(AllHeaders); ok {
-				return messageHeaders(all.AllHeaders(), name == "message_headers_raw"), true, true
+				return e.messageHeaders(all.AllHeaders(), name == "message_headers_raw"), true, true
 			}
 		}
 	}
