@@ -190,26 +190,27 @@ func (r *attempt) transportAll() {
 	}
 }
 
-// batches groups routed addresses: remote transports by transport and
-// host list, local transports one by one.
+// batches groups routed addresses: local transports one by one, first,
+// then remote transports by transport and host list.
 func (r *attempt) batches() [][]*item.Address {
-	var out [][]*item.Address
+	var local, remote [][]*item.Address
 	index := map[string]int{}
 	for _, a := range r.routed {
 		t := r.d.Transports[a.Transport]
 		if t == nil || t.Local() {
-			out = append(out, []*item.Address{a})
+			local = append(local, []*item.Address{a})
 			continue
 		}
 		key := a.Transport + "|" + hostKey(a.Hosts)
 		if i, ok := index[key]; ok {
-			out[i] = append(out[i], a)
+			remote[i] = append(remote[i], a)
 			continue
 		}
-		index[key] = len(out)
-		out = append(out, []*item.Address{a})
+		index[key] = len(remote)
+		remote = append(remote, []*item.Address{a})
 	}
-	return out
+	// Exim makes every local delivery before the remote ones.
+	return append(local, remote...)
 }
 
 func hostKey(hs []item.Host) string {
