@@ -52,3 +52,32 @@ func TestSynchronousBounceLogOrderLikeExim(t *testing.T) {
 		t.Errorf("main log\n got:\n%s\nwant (Exim):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A queue run's bounces are delivered before "End queue run", as Exim's
+// runner waits for its delivery processes' children.
+func TestQueueRunBounceOrderLikeExim(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (deliveries as nobody, Exim under -C)")
+	}
+	msg := "Subject: t\n\nbody\n"
+	queue := []string{"-odq", "-f", "sender@test.ex", "bad@test.ex", "good@test.ex"}
+	e := eximtest.New(t, bounceOrderConf)
+	e.Run(msg, queue...)
+	e.Run("", "-q")
+	want := comparableLog(t, filepath.Join(e.Dir, "mainlog"), e.Dir)
+
+	bin := buildExigo(t)
+	dir := t.TempDir()
+	openToWorkers(dir)
+	os.Chmod(dir, 0o777)
+	conf := exigoConf(t, dir, bounceOrderConf)
+	for _, args := range [][]string{queue, {"-q"}} {
+		if out, err := runExigoConf(bin, conf, msg, args...); err != nil {
+			t.Fatalf("exigo %v: %v\n%s", args, err, out)
+		}
+	}
+	got := comparableLog(t, filepath.Join(dir, "mainlog"), dir)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("main log\n got:\n%s\nwant (Exim):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

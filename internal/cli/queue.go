@@ -54,7 +54,10 @@ func (r *run) baseContext(cfg *conf.Config) func() *expand.Context {
 type queueRunner struct {
 	d   *deliver.Deliverer
 	sem chan struct{}
-	wg  sync.WaitGroup
+	// wg counts the deliveries started; a queue run shares its
+	// runner's, so that it also waits for the notices its deliveries
+	// queued there (Exim's runner waits for its children's children).
+	wg *sync.WaitGroup
 	// sel is -R and -S: the messages a queue run takes.
 	sel selection
 }
@@ -74,7 +77,7 @@ func newQueueRunner(d *deliver.Deliverer, max int) *queueRunner {
 	if max <= 0 {
 		max = 4
 	}
-	return &queueRunner{d: d, sem: make(chan struct{}, max)}
+	return &queueRunner{d: d, sem: make(chan struct{}, max), wg: &sync.WaitGroup{}}
 }
 
 // deliverAccepted delivers a message just accepted: at once, before
@@ -113,7 +116,7 @@ func (q *queueRunner) runQueue(opt deliver.Options, pid int) {
 	run := *q.d
 	run.Conns = transport.NewConns()
 	defer run.Conns.Close()
-	q = &queueRunner{d: &run, sem: q.sem, sel: q.sel}
+	q = &queueRunner{d: &run, sem: q.sem, sel: q.sel, wg: q.wg}
 	ids, err := q.d.Spool.List()
 	if err != nil {
 		q.d.Log.Panic("", "queue run: "+err.Error())
