@@ -18,18 +18,21 @@ func TestExtractedSpoolHeaderLikeExim(t *testing.T) {
 		t.Skip("needs root (Exim under -C)")
 	}
 	const conf = "primary_hostname = mx.test\nqualify_domain = test\n"
-	for _, msg := range []string{
-		"To: one@test\nSubject: t\n\nbody\n",
-		"To: one@test\nCc: two@test\nBcc: three@test\nSubject: t\n\nbody\n",
+	for _, c := range []struct{ msg, sender string }{
+		{"To: one@test\nSubject: t\n\nbody\n", "sender@test"},
+		{"To: one@test\nCc: two@test\nBcc: three@test\nSubject: t\n\nbody\n", "sender@test"},
+		// An empty sender: no From: is added.
+		{"To: one@test\nSubject: t\n\nbody\n", ""},
 	} {
+		msg := c.msg
 		e := eximtest.New(t, conf)
-		e.Run(msg, "-odq", "-t", "-f", "sender@test")
+		e.Run(msg, "-odq", "-t", "-f", c.sender)
 		want := spoolHeader(t, filepath.Join(e.Dir, "spool"), onlyMessage(t, filepath.Join(e.Dir, "spool")))
 
 		dir := t.TempDir()
 		cf := filepath.Join(dir, "conf")
 		os.WriteFile(cf, []byte("spool_directory = "+dir+"/spool\nlog_file_path = "+dir+"/%slog\n"+conf), 0o644)
-		cmd := exec.Command(buildExigo(t), "-C", cf, "-odq", "-t", "-f", "sender@test")
+		cmd := exec.Command(buildExigo(t), "-C", cf, "-odq", "-t", "-f", c.sender)
 		cmd.Stdin = strings.NewReader(msg)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("exigo -t: %v\n%s", err, out)

@@ -279,6 +279,14 @@ func (s *session) fixupMessageID(msg *message) {
 func (s *session) fixupFrom(msg *message) {
 	if !msg.has("from") && s.sender != nil {
 		from := *s.sender
+		if from == "" {
+			// An empty sender (-f <>): Exim adds From: only to its own
+			// notices, from the caller's login.
+			if s.reference == "" {
+				return
+			}
+			from = s.ident + "@" + s.srv.Config.QualifyDomain()
+		}
 		if name := s.fromName(); name != "" {
 			from = name + " <" + from + ">"
 		}
