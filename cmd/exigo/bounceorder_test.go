@@ -81,3 +81,27 @@ func TestQueueRunBounceOrderLikeExim(t *testing.T) {
 		t.Errorf("main log\n got:\n%s\nwant (Exim):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Exim routes a message's recipients last first and delivers them first
+// first: three routing failures and two deliveries log as Exim's do.
+func TestRoutingOrderLikeExim(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (deliveries as nobody, Exim under -C)")
+	}
+	conf := strings.ReplaceAll(bounceOrderConf, "local_parts = bad\n", "local_parts = bad : bad2 : bad3\n")
+	args := []string{"-odi", "-f", "sender@test.ex", "bad@test.ex", "good@test.ex", "bad2@test.ex", "good2@test.ex", "bad3@test.ex"}
+	msg := "Subject: t\n\nbody\n"
+	e := eximtest.New(t, conf)
+	e.Run(msg, args...)
+	bin := buildExigo(t)
+	dir := t.TempDir()
+	openToWorkers(dir)
+	os.Chmod(dir, 0o777)
+	if out, err := runExigoConf(bin, exigoConf(t, dir, conf), msg, args...); err != nil {
+		t.Fatalf("exigo: %v\n%s", err, out)
+	}
+	got, want := orderedLog(t, filepath.Join(dir, "mainlog"), dir), orderedLog(t, filepath.Join(e.Dir, "mainlog"), e.Dir)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("main log\n got:\n%s\nwant (Exim):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -58,8 +58,12 @@ func (r *attempt) routeAll() {
 	env := &router.Env{Config: r.d.Config, Ctx: r.d.messageContext(r.h),
 		Log:      func(line string) { r.d.Log.Main(r.id, line) },
 		PanicLog: func(line string) { r.d.Log.Panic(r.id, line) }}
+	// Exim routes the recipients last first (its address chain is built
+	// by putting each in front), and chains the routed ones the same
+	// way, so that deliveries come in the recipients' order.
 	var queue []*item.Address
-	for _, rc := range r.h.Recipients {
+	for i := len(r.h.Recipients) - 1; i >= 0; i-- {
+		rc := r.h.Recipients[i]
 		if r.h.Delivered(rc.Address) {
 			continue
 		}
@@ -83,7 +87,7 @@ func (r *attempt) routeAll() {
 			continue
 		}
 		if a.Transport != "" && (a.Pipe != "" || a.File != "") {
-			r.routed = append(r.routed, a) // a redirection's pipe or file
+			r.routed = append([]*item.Address{a}, r.routed...) // a redirection's pipe or file
 			continue
 		}
 		if !r.routingDue(a) {
@@ -100,7 +104,7 @@ func (r *attempt) routeAll() {
 		}
 		switch res {
 		case item.OK:
-			r.routed = append(r.routed, a)
+			r.routed = append([]*item.Address{a}, r.routed...)
 		case item.Rerouted:
 			queue = routeNext(queue, kids)
 		case item.Discard:
