@@ -2,6 +2,7 @@ package deliver
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"exigo/internal/item"
@@ -87,7 +88,7 @@ func (r *attempt) routeAll() {
 			continue
 		}
 		if a.Transport != "" && (a.Pipe != "" || a.File != "") {
-			r.routed = append([]*item.Address{a}, r.routed...) // a redirection's pipe or file
+			r.routed = append(r.routed, a) // a redirection's pipe or file
 			continue
 		}
 		if !r.routingDue(a) {
@@ -104,7 +105,7 @@ func (r *attempt) routeAll() {
 		}
 		switch res {
 		case item.OK:
-			r.routed = append([]*item.Address{a}, r.routed...)
+			r.routed = append(r.routed, a)
 		case item.Rerouted:
 			queue = routeNext(queue, kids)
 		case item.Discard:
@@ -117,6 +118,7 @@ func (r *attempt) routeAll() {
 			r.deferAddress(a)
 		}
 	}
+	slices.Reverse(r.routed) // Exim's chain of routed addresses
 }
 
 // routeNext puts the addresses a router made at the front of the queue,
