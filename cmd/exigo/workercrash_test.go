@@ -7,8 +7,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -108,15 +106,9 @@ begin retry
 // killWorkers sends SIGKILL to the -MCworker processes running conf.
 func killWorkers(conf string) int {
 	n := 0
-	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	for _, p := range procs {
-		b, _ := os.ReadFile(p)
-		args := strings.Split(string(b), "\x00")
-		if len(args) > 3 && args[2] == conf && args[3] == "-MCworker" {
-			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
-			if syscall.Kill(pid, syscall.SIGKILL) == nil {
-				n++
-			}
+	for _, pid := range workerPIDs(conf) {
+		if syscall.Kill(pid, syscall.SIGKILL) == nil {
+			n++
 		}
 	}
 	return n

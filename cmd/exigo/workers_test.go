@@ -3,6 +3,7 @@ package main_test
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +81,7 @@ func TestWorkerServesDeliveriesSideBySide(t *testing.T) {
 	if _, err := os.Stat(slow); err == nil || time.Since(start) > 2500*time.Millisecond {
 		t.Fatalf("quick delivery waited for the slow one (%v)", time.Since(start))
 	}
-	if n := workerProcesses(d.conf); n != 1 {
+	if n := len(workerPIDs(d.conf)); n != 1 {
 		t.Errorf("%d worker processes for one user, want 1", n)
 	}
 	if b, _ := os.ReadFile(quick); strings.TrimSpace(string(b)) != filepath.Join(d.data, "home") {
@@ -92,18 +93,19 @@ func TestWorkerServesDeliveriesSideBySide(t *testing.T) {
 	}
 }
 
-// workerProcesses counts the -MCworker processes running conf.
-func workerProcesses(conf string) int {
-	n := 0
+// workerPIDs are the -MCworker processes running conf.
+func workerPIDs(conf string) []int {
+	var pids []int
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, p := range procs {
 		b, _ := os.ReadFile(p)
 		args := strings.Split(string(b), "\x00")
 		if len(args) > 3 && args[2] == conf && args[3] == "-MCworker" {
-			n++
+			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
+			pids = append(pids, pid)
 		}
 	}
-	return n
+	return pids
 }
 
 func waitFile(t *testing.T, path string, limit time.Duration) {
