@@ -123,20 +123,7 @@ box:
 	close(done)
 	wg.Wait()
 	// Let queue runs finish what the kills interrupted.
-	var delivered map[string]int
-	for i := 0; i < 60; i++ {
-		time.Sleep(500 * time.Millisecond)
-		delivered = maildirIDs(t, filepath.Join(data, "Maildir", "new"))
-		missing := 0
-		for mid := range acked {
-			if delivered[mid] == 0 {
-				missing++
-			}
-		}
-		if missing == 0 {
-			break
-		}
-	}
+	delivered, _ := awaitDelivered(t, filepath.Join(data, "Maildir", "new"), acked, 30*time.Second)
 	dups := 0
 	for mid := range acked {
 		if delivered[mid] == 0 {
@@ -172,6 +159,26 @@ func sendIDMessageTo(c net.Conn, r *bufio.Reader, rcpt, mid string) error {
 		return fmt.Errorf("end of data: %q %v", l, err)
 	}
 	return nil
+}
+
+// awaitDelivered waits up to limit for every acknowledged message to be
+// in the Maildir directory dir; it returns the count of each Message-Id
+// there and how many acknowledged ones are missing.
+func awaitDelivered(t *testing.T, dir string, acked map[string]bool, limit time.Duration) (map[string]int, int) {
+	var delivered map[string]int
+	missing := 0
+	for end := time.Now().Add(limit); ; time.Sleep(250 * time.Millisecond) {
+		delivered = maildirIDs(t, dir)
+		missing = 0
+		for mid := range acked {
+			if delivered[mid] == 0 {
+				missing++
+			}
+		}
+		if missing == 0 || time.Now().After(end) {
+			return delivered, missing
+		}
+	}
 }
 
 // maildirIDs counts delivered messages by Message-Id.

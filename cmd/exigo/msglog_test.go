@@ -257,20 +257,11 @@ func TestLocalBeforeRemoteLikeExim(t *testing.T) {
 		t.Skip("needs root (deliveries as nobody, Exim under -C)")
 	}
 	conf := strings.ReplaceAll(mixedConf, "PORT", strconv.Itoa(freePort(t)))
-	args := []string{"-odi", "-f", "sender@test", "far@remote.test", "one@test", "far2@remote.test", "two@test"}
-	msg := "Subject: t\n\nbody\n"
-	e := eximtest.New(t, conf)
-	e.Run(msg, args...)
-	bin := buildExigo(t)
-	dir := t.TempDir()
-	openToWorkers(dir)
-	os.Chmod(dir, 0o777)
-	if out, err := runExigoConf(bin, exigoConf(t, dir, conf), msg, args...); err != nil {
-		t.Fatalf("exigo: %v\n%s", err, out)
-	}
+	dir, eximDir := runBoth(t, conf, "Subject: t\n\nbody\n",
+		"-odi", "-f", "sender@test", "far@remote.test", "one@test", "far2@remote.test", "two@test")
 	// Exim's remote transport, run as nobody here, cannot lock the
 	// hints databases of this root-owned spool: those lines are left out.
-	want := slices.DeleteFunc(orderedLog(t, filepath.Join(e.Dir, "mainlog"), e.Dir), func(l string) bool {
+	want := slices.DeleteFunc(orderedLog(t, filepath.Join(eximDir, "mainlog"), eximDir), func(l string) bool {
 		return strings.HasPrefix(l, "failed to open database lock file")
 	})
 	if got := orderedLog(t, filepath.Join(dir, "mainlog"), dir); !slices.Equal(got, want) {

@@ -76,21 +76,7 @@ begin retry
 	if kills == 0 {
 		t.Fatal("no worker was ever killed")
 	}
-	var delivered map[string]int
-	missing := 0
-	for i := 0; i < 120; i++ {
-		time.Sleep(250 * time.Millisecond)
-		delivered = maildirIDs(t, filepath.Join(d.data, "Maildir", "new"))
-		missing = 0
-		for mid := range acked {
-			if delivered[mid] == 0 {
-				missing++
-			}
-		}
-		if missing == 0 {
-			break
-		}
-	}
+	delivered, missing := awaitDelivered(t, filepath.Join(d.data, "Maildir", "new"), acked, 30*time.Second)
 	dups := 0
 	for _, n := range delivered {
 		if n > 1 {
