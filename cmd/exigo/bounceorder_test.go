@@ -10,19 +10,19 @@ import (
 )
 
 // runBoth has Exim and exigo take the same message with the same
-// configuration and arguments; it returns exigo's directory and Exim's.
-func runBoth(t *testing.T, conf, msg string, args ...string) (dir, eximDir string) {
+// configuration and arguments; it returns exigo's directory and Exim.
+func runBoth(t *testing.T, conf, msg string, args ...string) (string, *eximtest.Exim) {
 	t.Helper()
 	e := eximtest.New(t, conf)
 	e.Run(msg, args...)
 	bin := buildExigo(t)
-	dir = t.TempDir()
+	dir := t.TempDir()
 	openToWorkers(dir)
 	os.Chmod(dir, 0o777)
 	if out, err := runExigoConf(bin, exigoConf(t, dir, conf), msg, args...); err != nil {
 		t.Fatalf("exigo: %v\n%s", err, out)
 	}
-	return dir, e.Dir
+	return dir, e
 }
 
 const bounceOrderConf = `
@@ -105,8 +105,9 @@ func TestRoutingOrderLikeExim(t *testing.T) {
 		t.Skip("needs root (deliveries as nobody, Exim under -C)")
 	}
 	conf := strings.ReplaceAll(bounceOrderConf, "local_parts = bad\n", "local_parts = bad : bad2 : bad3\n")
-	dir, eximDir := runBoth(t, conf, "Subject: t\n\nbody\n",
+	dir, e := runBoth(t, conf, "Subject: t\n\nbody\n",
 		"-odi", "-f", "sender@test.ex", "bad@test.ex", "good@test.ex", "bad2@test.ex", "good2@test.ex", "bad3@test.ex")
+	eximDir := e.Dir
 	got, want := orderedLog(t, filepath.Join(dir, "mainlog"), dir), orderedLog(t, filepath.Join(eximDir, "mainlog"), eximDir)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("main log\n got:\n%s\nwant (Exim):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -145,3 +145,34 @@ func TestGiveUpLikeExim(t *testing.T) {
 		})
 	}
 }
+
+// timeout_frozen_after as Exim applies it in a queue run: "cancelled by
+// timeout_frozen_after" and no "**" lines; the sender of a frozen
+// message is told, a frozen bounce just goes.
+func TestTimeoutFrozenAfterLikeExim(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (deliveries as nobody, Exim under -C)")
+	}
+	conf := "timeout_frozen_after = 1s\n" + strings.Replace(freezeTellConf, "freeze_tell = admin@test.ex\n", "", 1)
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"frozen by self", []string{"-odi", "-f", "sender@test.ex", "far@remote.test"}},
+		{"frozen bounce", []string{"-odi", "-f", "", "far@remote.test"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir, e := runBoth(t, conf, "Subject: t\n\nbody\n", c.args...)
+			time.Sleep(2 * time.Second)
+			e.Run("", "-q")
+			eximDir := e.Dir
+			if out, err := runExigoConf(buildExigo(t), filepath.Join(dir, "conf"), "", "-q"); err != nil {
+				t.Fatalf("exigo -q: %v\n%s", err, out)
+			}
+			got, want := comparableLog(t, filepath.Join(dir, "mainlog"), dir), comparableLog(t, filepath.Join(eximDir, "mainlog"), eximDir)
+			if !slices.Equal(got, want) || !slices.Contains(got, "cancelled by timeout_frozen_after") {
+				t.Errorf("main log\n got %q\nwant %q (Exim's)", got, want)
+			}
+		})
+	}
+}

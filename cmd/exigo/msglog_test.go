@@ -257,8 +257,9 @@ func TestLocalBeforeRemoteLikeExim(t *testing.T) {
 		t.Skip("needs root (deliveries as nobody, Exim under -C)")
 	}
 	conf := strings.ReplaceAll(mixedConf, "PORT", strconv.Itoa(freePort(t)))
-	dir, eximDir := runBoth(t, conf, "Subject: t\n\nbody\n",
+	dir, e := runBoth(t, conf, "Subject: t\n\nbody\n",
 		"-odi", "-f", "sender@test", "far@remote.test", "one@test", "far2@remote.test", "two@test")
+	eximDir := e.Dir
 	// Exim's remote transport, run as nobody here, cannot lock the
 	// hints databases of this root-owned spool: those lines are left out.
 	want := slices.DeleteFunc(orderedLog(t, filepath.Join(eximDir, "mainlog"), eximDir), func(l string) bool {
