@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"exigo/internal/item"
+	"exigo/internal/router"
 	"exigo/internal/transport"
 )
 
@@ -73,18 +74,18 @@ func (r *attempt) lookupUser(raw string, a *item.Address) (userIDs, error) {
 		}
 		name = v
 	}
-	uid, gid, err := lookupUserIDs(name)
-	if err != nil {
+	u, found := router.SystemUsers().User(name)
+	if !found {
 		if id, err2 := strconv.Atoi(name); err2 == nil {
 			return userIDs{id, -1}, nil
 		}
 		return userIDs{}, fmt.Errorf("user %s was not found for %s transport", name, a.Transport)
 	}
-	return userIDs{uid, gid}, nil
+	return userIDs{u.UID, u.GID}, nil
 }
 
 func lookupGroup(name string) (int, error) {
-	if gid, err := lookupGroupID(name); err == nil {
+	if gid, ok := router.SystemUsers().Group(name); ok {
 		return gid, nil
 	}
 	if id, err := strconv.Atoi(name); err == nil {
@@ -97,8 +98,10 @@ func userID(name string) (int, error) {
 	if id, err := strconv.Atoi(name); err == nil {
 		return id, nil
 	}
-	uid, _, err := lookupUserIDs(name)
-	return uid, err
+	if u, ok := router.SystemUsers().User(name); ok {
+		return u.UID, nil
+	}
+	return 0, fmt.Errorf("user %s not found", name)
 }
 
 // deliverLocal runs a local transport for one address as the right user:

@@ -49,7 +49,7 @@ func (e *Env) users() Users {
 	if e.Users != nil {
 		return e.Users
 	}
-	return systemUsers{}
+	return SystemUsers()
 }
 
 // isNumericID is Exim's test for a numeric uid or gid: an optional
