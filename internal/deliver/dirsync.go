@@ -1,9 +1,7 @@
 package deliver
 
 import (
-	"io/fs"
 	"sync"
-	"syscall"
 
 	"exigo/internal/flush"
 	"exigo/internal/item"
@@ -67,7 +65,7 @@ func joinDirGroup(dir string) *dirGroup {
 	g := dirSyncs.groups[dir]
 	if g == nil {
 		g = &dirGroup{}
-		g.Init(func() error { return fsyncDir(dir) })
+		g.Init(func() error { return flush.Dir(dir) })
 		dirSyncs.groups[dir] = g
 	}
 	g.users++
@@ -84,16 +82,4 @@ func leaveDirGroup(dir string, g *dirGroup, failed bool) {
 	if (g.users == 0 || failed) && dirSyncs.groups[dir] == g {
 		delete(dirSyncs.groups, dir)
 	}
-}
-
-func fsyncDir(dir string) error {
-	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return &fs.PathError{Op: "open", Path: dir, Err: err}
-	}
-	defer syscall.Close(fd)
-	if err := syscall.Fsync(fd); err != nil && err != syscall.EINVAL {
-		return &fs.PathError{Op: "fsync", Path: dir, Err: err}
-	}
-	return nil
 }

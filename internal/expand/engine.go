@@ -2,7 +2,6 @@ package expand
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"exigo/internal/expand/funcs"
@@ -507,22 +506,11 @@ func skipSpace(s string, i int) int {
 	return i
 }
 
-func isSpace(c byte) bool  { return c == ' ' || (c >= '\t' && c <= '\r') }
-func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
-func isAlpha(c byte) bool  { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
-func isAlnum(c byte) bool  { return isDigit(c) || isAlpha(c) }
-func isXDigit(c byte) bool { return isDigit(c) || ((c|0x20) >= 'a' && (c|0x20) <= 'f') }
-func isGraph(c byte) bool  { return c > ' ' && c < 0x7f }
-
-func hexVal(c byte) int {
-	if isDigit(c) {
-		return int(c - '0')
-	}
-	return int(c|0x20) - 'a' + 10
-}
-
-// itoa is strconv.Itoa, named for brevity at call sites.
-func itoa(n int) string { return strconv.Itoa(n) }
+func isSpace(c byte) bool { return c == ' ' || (c >= '\t' && c <= '\r') }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isAlpha(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+func isAlnum(c byte) bool { return isDigit(c) || isAlpha(c) }
+func isGraph(c byte) bool { return c > ' ' && c < 0x7f }
 
 // taint marks the result tainted.
 func (o *buf) taint() { o.add("", true) }

@@ -39,7 +39,7 @@ func openInputDir(path string) (*inputDir, error) {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	d := &inputDir{path: path, fd: fd}
-	d.names.Init(func() error { return dirFsync(fd, path) })
+	d.names.Init(func() error { return flush.DirFD(fd, path) })
 	d.data.Init(func() error {
 		if err := unix.Syncfs(fd); err != nil {
 			return &fs.PathError{Op: "syncfs", Path: path, Err: err}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+
+	"exigo/internal/flush"
 )
 
 // Modes Exim gives the spool (INPUT_DIRECTORY_MODE and SPOOL_MODE).
@@ -64,25 +66,7 @@ func makeDir(path string) error {
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return syncPath(filepath.Dir(path))
-}
-
-func syncPath(dir string) error {
-	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return &fs.PathError{Op: "open", Path: dir, Err: err}
-	}
-	defer syscall.Close(fd)
-	return dirFsync(fd, dir)
-}
-
-// dirFsync syncs a directory; like Exim it accepts EINVAL from file
-// systems that cannot sync directories.
-func dirFsync(fd int, path string) error {
-	if err := syscall.Fsync(fd); err != nil && err != syscall.EINVAL {
-		return &fs.PathError{Op: "fsync", Path: path, Err: err}
-	}
-	return nil
+	return flush.Dir(filepath.Dir(path))
 }
 
 // Subdir is the input/ and msglog/ subdirectory of a message: its id's

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"exigo/internal/expand"
+	"exigo/internal/flush"
 	"exigo/internal/item"
 	"exigo/internal/regex"
 	"exigo/internal/transport"
@@ -209,12 +210,7 @@ func (x *delivery) syncDir(dir string) {
 		x.a.SyncDir = dir
 		return
 	}
-	d, err := os.Open(dir)
-	if err == nil {
-		err = d.Sync()
-		d.Close()
-	}
-	if err != nil && x.a.Result == item.OK {
+	if err := flush.Dir(dir); err != nil && x.a.Result == item.OK {
 		x.fail(err, "while syncing directory %s", dir)
 	}
 }
