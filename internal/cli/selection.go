@@ -67,17 +67,24 @@ func (o *Options) parseSelect(a string, rest []string) ([]string, error) {
 func (o *Options) selection() (selection, error) {
 	s := selection{rcpt: o.SelectRecipient, sender: o.SelectSender}
 	var err error
-	if o.SelectRecipientRE {
-		if s.rcptRE, err = regex.Compile("(?i)" + s.rcpt); err != nil {
-			return s, fmt.Errorf("regular expression error in %q: %v", s.rcpt, err)
-		}
+	if s.rcptRE, err = selectRegex(s.rcpt, o.SelectRecipientRE); err != nil {
+		return s, err
 	}
-	if o.SelectSenderRE {
-		if s.senderRE, err = regex.Compile("(?i)" + s.sender); err != nil {
-			return s, fmt.Errorf("regular expression error in %q: %v", s.sender, err)
-		}
+	s.senderRE, err = selectRegex(s.sender, o.SelectSenderRE)
+	return s, err
+}
+
+// selectRegex compiles a selection string given with the r flag, case
+// independent as Exim's.
+func selectRegex(pattern string, isRE bool) (*regex.Regexp, error) {
+	if !isRE {
+		return nil, nil
 	}
-	return s, nil
+	re, err := regex.Compile("(?i)" + pattern)
+	if err != nil {
+		return nil, fmt.Errorf("regular expression error in %q: %v", pattern, err)
+	}
+	return re, nil
 }
 
 func (s selection) empty() bool { return s.rcpt == "" && s.sender == "" }

@@ -11,21 +11,10 @@ import (
 // far less than nscd would keep it. Names not found are not kept.
 const idCacheTTL = time.Second
 
-type cachedUser struct {
-	u  *User
-	at time.Time
-}
-
-type cachedGroup struct {
-	gid int
-	at  time.Time
-}
-
-var idCache struct {
-	mu     sync.Mutex
-	users  map[string]cachedUser
-	groups map[string]cachedGroup
-}
+var (
+	userCache  ttlCache[*User]
+	groupCache ttlCache[int]
+)
 
 // SystemUsers is the operating system's users and groups, cached.
 func SystemUsers() Users { return cachedUsers{} }
@@ -33,39 +22,39 @@ func SystemUsers() Users { return cachedUsers{} }
 type cachedUsers struct{}
 
 func (cachedUsers) User(name string) (*User, bool) {
-	idCache.mu.Lock()
-	c, ok := idCache.users[name]
-	idCache.mu.Unlock()
-	if ok && time.Since(c.at) < idCacheTTL {
-		return c.u, true
-	}
-	u, ok := systemUsers{}.User(name)
-	if ok {
-		idCache.mu.Lock()
-		if idCache.users == nil || len(idCache.users) > 1000 {
-			idCache.users = map[string]cachedUser{} // many users: start again
-		}
-		idCache.users[name] = cachedUser{u, time.Now()}
-		idCache.mu.Unlock()
-	}
-	return u, ok
+	return userCache.get(name, systemUsers{}.User)
 }
 
 func (cachedUsers) Group(name string) (int, bool) {
-	idCache.mu.Lock()
-	c, ok := idCache.groups[name]
-	idCache.mu.Unlock()
-	if ok && time.Since(c.at) < idCacheTTL {
-		return c.gid, true
+	return groupCache.get(name, systemUsers{}.Group)
+}
+
+// ttlCache keeps what look found for idCacheTTL.
+type ttlCache[T any] struct {
+	mu sync.Mutex
+	m  map[string]ttlEntry[T]
+}
+
+type ttlEntry[T any] struct {
+	v  T
+	at time.Time
+}
+
+func (c *ttlCache[T]) get(name string, look func(string) (T, bool)) (T, bool) {
+	c.mu.Lock()
+	e, ok := c.m[name]
+	c.mu.Unlock()
+	if ok && time.Since(e.at) < idCacheTTL {
+		return e.v, true
 	}
-	gid, ok := systemUsers{}.Group(name)
+	v, ok := look(name)
 	if ok {
-		idCache.mu.Lock()
-		if idCache.groups == nil || len(idCache.groups) > 1000 {
-			idCache.groups = map[string]cachedGroup{}
+		c.mu.Lock()
+		if c.m == nil || len(c.m) > 1000 {
+			c.m = map[string]ttlEntry[T]{} // many names: start again
 		}
-		idCache.groups[name] = cachedGroup{gid, time.Now()}
-		idCache.mu.Unlock()
+		c.m[name] = ttlEntry[T]{v, time.Now()}
+		c.mu.Unlock()
 	}
-	return gid, ok
+	return v, ok
 }

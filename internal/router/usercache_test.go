@@ -10,20 +10,20 @@ func TestSystemUsersCache(t *testing.T) {
 	if !ok || u.UID != 0 || u.GID != 0 {
 		t.Fatalf("root: %+v %v", u, ok)
 	}
-	idCache.mu.Lock()
-	_, kept := idCache.users["root"]
-	idCache.mu.Unlock()
+	userCache.mu.Lock()
+	_, kept := userCache.m["root"]
+	userCache.mu.Unlock()
 	if !kept {
 		t.Error("root was not kept")
 	}
 	if _, ok := SystemUsers().User("no-such-user-here"); ok {
 		t.Error("an unknown user was found")
 	}
-	idCache.mu.Lock()
-	_, kept = idCache.users["no-such-user-here"]
+	userCache.mu.Lock()
+	_, kept = userCache.m["no-such-user-here"]
 	// An old entry is looked up again.
-	idCache.users["root"] = cachedUser{&User{UID: 99}, time.Now().Add(-2 * idCacheTTL)}
-	idCache.mu.Unlock()
+	userCache.m["root"] = ttlEntry[*User]{&User{UID: 99}, time.Now().Add(-2 * idCacheTTL)}
+	userCache.mu.Unlock()
 	if kept {
 		t.Error("an unknown user was kept")
 	}
