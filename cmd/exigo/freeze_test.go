@@ -88,16 +88,8 @@ func TestFreezeTellLikeExim(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root (deliveries as nobody, Exim under -C)")
 	}
-	bin := buildExigo(t)
-	msg := "Subject: t\nMessage-Id: <orig@test.ex>\n\nbody\n"
-	args := []string{"-odi", "-f", "sender@test.ex", "far@remote.test"}
-	e := eximtest.New(t, freezeTellConf)
-	e.Run(msg, args...)
-	dir := t.TempDir()
-	os.Chmod(dir, 0o777)
-	if out, err := runExigoConf(bin, exigoConf(t, dir, freezeTellConf), msg, args...); err != nil {
-		t.Fatalf("exigo: %v\n%s", err, out)
-	}
+	dir, e := runBoth(t, freezeTellConf, "Subject: t\nMessage-Id: <orig@test.ex>\n\nbody\n",
+		"-odi", "-f", "sender@test.ex", "far@remote.test")
 	want := mboxNoise.ReplaceAllString(readFile(t, filepath.Join(e.Dir, "mbox")), "X")
 	got := mboxNoise.ReplaceAllString(readFile(t, filepath.Join(dir, "mbox")), "X")
 	if got != want || !strings.Contains(got, "Subject: Message frozen") {
@@ -115,7 +107,6 @@ func TestGiveUpLikeExim(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root (deliveries as nobody, Exim under -C)")
 	}
-	bin := buildExigo(t)
 	for _, c := range []struct {
 		name string
 		args []string
@@ -124,19 +115,10 @@ func TestGiveUpLikeExim(t *testing.T) {
 		{"frozen bounce", []string{"-odi", "-f", "", "bad@test.ex"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			msg := "Subject: t\n\nbody\n"
-			e := eximtest.New(t, bounceOrderConf)
-			e.Run(msg, c.args...)
+			dir, e := runBoth(t, bounceOrderConf, "Subject: t\n\nbody\n", c.args...)
 			e.Run("", "-Mg", onlyMessage(t, filepath.Join(e.Dir, "spool")))
 			time.Sleep(500 * time.Millisecond) // Exim's bounce delivery runs in the background
-			dir := t.TempDir()
-			openToWorkers(dir)
-			os.Chmod(dir, 0o777)
-			conf := exigoConf(t, dir, bounceOrderConf)
-			if out, err := runExigoConf(bin, conf, msg, c.args...); err != nil {
-				t.Fatalf("exigo: %v\n%s", err, out)
-			}
-			if out, err := runExigoConf(bin, conf, "", "-Mg", onlyMessage(t, filepath.Join(dir, "spool"))); err != nil || len(out) > 0 {
+			if out, err := runExigoConf(buildExigo(t), filepath.Join(dir, "conf"), "", "-Mg", onlyMessage(t, filepath.Join(dir, "spool"))); err != nil || len(out) > 0 {
 				t.Fatalf("exigo -Mg: %v\n%s", err, out)
 			}
 			if got, want := comparableLog(t, filepath.Join(dir, "mainlog"), dir), comparableLog(t, filepath.Join(e.Dir, "mainlog"), e.Dir); !slices.Equal(got, want) {
